@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The project's test command: ./scripts/test.sh [pytest args...]
+#
+#   1. bootstraps .venv with the project and its "testing" extra,
+#   2. makes sure a local PostgreSQL server, role and database exist
+#      (skipped with SKIP_POSTGRES=1),
+#   3. runs ruff (lint + format check) and Django's migration/system checks,
+#   4. runs the pytest suite on SQLite (under coverage) and on PostgreSQL,
+#   5. prints the coverage report.
+#
+# Extra arguments go to pytest on both runs, e.g. ./scripts/test.sh -k blocks
+# Works on a fresh Debian machine with only python3 and apt (installs
+# python3-venv / postgresql when missing, via sudo when not root).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# shellcheck source=scripts/_venv.sh
+source scripts/_venv.sh
+# shellcheck source=scripts/_postgres.sh
+source scripts/_postgres.sh
+
+banner() {
+    printf '\n== %s ==\n' "$*"
+}
+
+# pytest exits 5 when it collected no tests; for us that is a failure (a typo
+# in -k, a broken conftest or a missing tests dir should not look green).
+run_pytest() {
+    local rc=0
+    "$@" || rc=$?
+    if [ "$rc" -eq 5 ]; then
+        echo "error: pytest collected no tests (exit code 5)" >&2
+        return 1
+    fi
+    return "$rc"
+}
+
+banner "Virtualenv"
+bootstrap_venv testing
+echo "Using $(.venv/bin/python --version) in .venv"
+
+# Set up PostgreSQL first so a broken database setup fails fast, before the
+# long SQLite run.
+if [ "${SKIP_POSTGRES:-0}" = "1" ]; then
+    echo "SKIP_POSTGRES=1: the PostgreSQL run will be skipped."
+else
+    banner "PostgreSQL setup"
+    ensure_postgres
+fi
+
+banner "Lint (ruff)"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+
+banner "Django checks"
+# DJANGO_SETTINGS_MODULE is set per command: the example project's manage.py
+# must pick its own settings rather than a value leaked from here.
+echo "makemigrations --check (tests.settings)"
+DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python -m django makemigrations --check --dry-run
+if [ -f example_project/manage.py ]; then
+    echo "makemigrations --check + check (example_project)"
+    env -u DJANGO_SETTINGS_MODULE .venv/bin/python example_project/manage.py makemigrations --check --dry-run
+    env -u DJANGO_SETTINGS_MODULE .venv/bin/python example_project/manage.py check
+fi
+
+banner "SQLite"
+.venv/bin/coverage erase
+run_pytest env -u DATABASE_ENGINE DJANGO_SETTINGS_MODULE=tests.settings \
+    .venv/bin/coverage run -m pytest "$@"
+
+if [ "${SKIP_POSTGRES:-0}" = "1" ]; then
+    banner "PostgreSQL (skipped: SKIP_POSTGRES=1)"
+else
+    banner "PostgreSQL"
+    # PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE were exported by ensure_postgres.
+    run_pytest env DATABASE_ENGINE=postgres DJANGO_SETTINGS_MODULE=tests.settings \
+        .venv/bin/python -m pytest "$@"
+fi
+
+banner "Coverage"
+# Combine parallel data files if the coverage config enables parallel mode.
+if compgen -G ".coverage.*" >/dev/null; then
+    .venv/bin/coverage combine
+fi
+.venv/bin/coverage report

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WagtailClinicAppConfig(AppConfig):
+    """App configuration for wagtail-clinic.
+
+    ``default_auto_field`` is set explicitly so that a host site's
+    ``DEFAULT_AUTO_FIELD`` never makes Django want new migrations for this app.
+    """
+
+    name = "wagtail_clinic"
+    label = "wagtail_clinic"
+    verbose_name = _("Clinic")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,59 @@
+"""StreamField blocks of wagtail-clinic.
+
+Every block works on its own in a host site's StreamField::
+
+    from wagtail_clinic.blocks import BookingCTABlock, KeyFactBlock
+
+    body = StreamField([("key_fact", KeyFactBlock()), ("booking_cta", BookingCTABlock())])
+"""
+
+from .choosers import (
+    ClinicChooserBlock,
+    MassageTypeChooserBlock,
+    RenditionImageChooserBlock,
+)
+from .clinic import BookingCTABlock, MassageTypeItemBlock, MassageTypesBlock
+from .content import (
+    BatchedRichTextBlock,
+    BenefitItemBlock,
+    BenefitsBlock,
+    CalloutBlock,
+    FaqBlock,
+    FaqItemBlock,
+    FrequencyBlock,
+    HeadingBlock,
+    ImageBlock,
+    KeyFactBlock,
+    ParagraphBlock,
+    QuoteBlock,
+    ReferenceItemBlock,
+    ReferencesBlock,
+)
+from .streams import ArticleStreamBlock, MassageTypeStreamBlock, outline
+
+
+__all__ = [
+    "ArticleStreamBlock",
+    "BatchedRichTextBlock",
+    "BenefitItemBlock",
+    "BenefitsBlock",
+    "BookingCTABlock",
+    "CalloutBlock",
+    "ClinicChooserBlock",
+    "FaqBlock",
+    "FaqItemBlock",
+    "FrequencyBlock",
+    "HeadingBlock",
+    "ImageBlock",
+    "KeyFactBlock",
+    "MassageTypeChooserBlock",
+    "MassageTypeItemBlock",
+    "MassageTypeStreamBlock",
+    "MassageTypesBlock",
+    "ParagraphBlock",
+    "QuoteBlock",
+    "ReferenceItemBlock",
+    "ReferencesBlock",
+    "RenditionImageChooserBlock",
+    "outline",
+]

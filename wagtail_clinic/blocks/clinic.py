@@ -1,0 +1,205 @@
+"""Blocks that present the clinic's services: massage types and booking."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+
+from wagtail_clinic.blocks.choosers import ClinicChooserBlock, MassageTypeChooserBlock
+from wagtail_clinic.blocks.values import (
+    BookingCTAStructValue,
+    MassageTypeItemStructValue,
+    SectionStructValue,
+)
+
+
+class MassageTypeItemBlock(blocks.StructBlock):
+    """One massage type: a chosen massage-type page, a plain name, or both."""
+
+    page = MassageTypeChooserBlock(
+        label=_("Massage type page"),
+        required=False,
+        help_text=_("Choose one of the site's massage types to link to it."),
+    )
+    name = blocks.CharBlock(
+        label=_("Name"),
+        required=False,
+        max_length=150,
+        help_text=_(
+            "Needed when no page is chosen; otherwise overrides the page title, "
+            "e.g. 'Deep tissue / myofascial release'."
+        ),
+    )
+    description = blocks.TextBlock(
+        label=_("Description"),
+        required=False,
+        max_length=600,
+        help_text=_(
+            "How this massage helps with the condition. Leave blank to use the "
+            "page's summary."
+        ),
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("page") is None and not value.get("name"):
+            raise StructBlockValidationError(
+                block_errors={
+                    "page": ValidationError(
+                        _("Choose a massage type page or type a name.")
+                    )
+                }
+            )
+        return value
+
+    class Meta:
+        icon = "user"
+        label = _("Massage type")
+        value_class = MassageTypeItemStructValue
+
+
+class MassageTypesBlock(blocks.StructBlock):
+    """A list of massage types, each with a short description."""
+
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        required=False,
+        max_length=150,
+        help_text=_("e.g. 'Types of massage for back pain'. Optional."),
+    )
+    intro = blocks.TextBlock(label=_("Introduction"), required=False, max_length=500)
+    items = blocks.ListBlock(
+        MassageTypeItemBlock(), min_num=1, label=_("Massage types")
+    )
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Massage types")
+        template = "wagtail_clinic/blocks/massage_types_block.html"
+        value_class = SectionStructValue
+        preview_value = {
+            "heading": _("Types of massage"),
+            "items": [
+                {
+                    "name": _("Deep tissue / myofascial release"),
+                    "description": _("Slow, firm pressure on deeper muscle layers."),
+                },
+                {
+                    "name": _("Shiatsu and acupressure"),
+                    "description": _("Finger pressure along the body's meridians."),
+                },
+            ],
+        }
+        description = _("A list of massage types that help, linked to their pages.")
+        group = _("Clinic")
+
+
+class BookingCTABlock(blocks.StructBlock):
+    """A call to action that sends the patient to book an appointment."""
+
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        required=False,
+        max_length=150,
+        default=_("Book an appointment"),
+    )
+    text = blocks.TextBlock(
+        label=_("Text"),
+        required=False,
+        max_length=500,
+        help_text=_("e.g. 'Call us right away to start feeling better.'"),
+    )
+    clinic = ClinicChooserBlock(
+        label=_("Clinic"),
+        required=False,
+        help_text=_(
+            "Leave blank to use the default clinic from Settings › Clinic settings."
+        ),
+    )
+    action = blocks.ChoiceBlock(
+        label=_("Button action"),
+        choices=[
+            ("book_online", _("Book online (the clinic's booking link)")),
+            ("call", _("Call the clinic")),
+            ("request_form", _("Go to the appointment request form")),
+            ("link", _("Go to another page or web address")),
+        ],
+        default="book_online",
+    )
+    button_label = blocks.CharBlock(
+        label=_("Button label"),
+        required=False,
+        max_length=60,
+        help_text=_("Leave blank for a label that matches the action."),
+    )
+    link_page = blocks.PageChooserBlock(
+        label=_("Page"),
+        required=False,
+        help_text=_("For 'request form' and 'another page': the page to open."),
+    )
+    link_url = blocks.URLBlock(
+        label=_("Web address"),
+        required=False,
+        help_text=_("For 'another page': use this instead of choosing a page."),
+    )
+
+    def get_context(self, value, parent_context=None):
+        from wagtail_clinic.models.settings import get_default_clinic
+
+        context = super().get_context(value, parent_context=parent_context)
+        request = context.get("request")
+        clinic = value.get("clinic") or get_default_clinic(request)
+        context["clinic"] = clinic
+        context["cta"] = value.resolve(clinic, request=request)
+        return context
+
+    def clean(self, value):
+        from wagtail_clinic.models.settings import get_default_clinic
+
+        value = super().clean(value)
+        action = value.get("action")
+        errors = {}
+        if action in ("book_online", "call"):
+            clinic = value.get("clinic") or get_default_clinic()
+            if clinic is None:
+                errors["clinic"] = _(
+                    "Choose a clinic: no default clinic is set in Settings › "
+                    "Clinic settings."
+                )
+            elif action == "book_online" and not clinic.booking_url:
+                errors["clinic"] = _(
+                    "%(clinic)s has no online booking URL. Add one to the clinic, "
+                    "choose another clinic or another button action."
+                ) % {"clinic": clinic}
+            elif action == "call" and not clinic.phone:
+                errors["clinic"] = _(
+                    "%(clinic)s has no phone number. Add one to the clinic, "
+                    "choose another clinic or another button action."
+                ) % {"clinic": clinic}
+        elif action == "request_form" and value.get("link_page") is None:
+            errors["link_page"] = _("Choose the appointment request page.")
+        elif action == "link" and not (value.get("link_page") or value.get("link_url")):
+            errors["link_page"] = _("Choose a page or enter a web address.")
+        if errors:
+            raise StructBlockValidationError(
+                block_errors={
+                    name: ValidationError(message) for name, message in errors.items()
+                }
+            )
+        return value
+
+    class Meta:
+        icon = "calendar-check"
+        label = _("Booking call to action")
+        template = "wagtail_clinic/blocks/booking_cta_block.html"
+        value_class = BookingCTAStructValue
+        preview_value = {
+            "heading": _("Book an appointment"),
+            "text": _("Call us right away. Now booking new appointments!"),
+            "action": "call",
+        }
+        description = _(
+            "A button that lets patients book online, call the clinic or request "
+            "an appointment."
+        )
+        group = _("Clinic")

@@ -1,0 +1,484 @@
+"""Content blocks for health articles: text, facts, lists, media and sources.
+
+Each block works on its own in any StreamField; ``streams.py`` combines them
+into the article stream.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_unicode_slug
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+
+from wagtail_clinic.blocks.choosers import RenditionImageChooserBlock
+from wagtail_clinic.blocks.values import (
+    HeadingStructValue,
+    ImageStructValue,
+    KeyFactStructValue,
+    SectionStructValue,
+)
+from wagtail_clinic.richtext import BatchedRichText
+
+
+PARAGRAPH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+INLINE_FEATURES = ["bold", "italic", "link"]
+
+
+def _preview_image():
+    from wagtail.images import get_image_model
+
+    return get_image_model().objects.order_by("pk").first()
+
+
+class BatchedRichTextBlock(blocks.RichTextBlock):
+    """A ``RichTextBlock`` whose values can be link-expanded in one batch."""
+
+    def to_python(self, value):
+        return BatchedRichText(value)
+
+    def normalize(self, value):
+        if isinstance(value, BatchedRichText):
+            return value
+        source = value.source if hasattr(value, "source") else value
+        return BatchedRichText(source and str(source))
+
+    def value_from_form(self, value):
+        return BatchedRichText(value)
+
+
+class HeadingBlock(blocks.StructBlock):
+    """A section (H2) or subsection (H3) heading with a linkable anchor."""
+
+    text = blocks.CharBlock(
+        label=_("Heading text"),
+        max_length=150,
+        help_text=_("Keep it short and descriptive, e.g. 'How massage helps'."),
+    )
+    level = blocks.ChoiceBlock(
+        label=_("Level"),
+        choices=[
+            ("2", _("Section heading (H2)")),
+            ("3", _("Subsection heading (H3)")),
+        ],
+        default="2",
+        help_text=_("Use H3 only inside a section that starts with an H2."),
+    )
+    anchor = blocks.CharBlock(
+        label=_("Anchor"),
+        required=False,
+        max_length=80,
+        validators=[validate_unicode_slug],
+        help_text=_(
+            "The #link to this heading, used by the table of contents. Leave "
+            "blank to make one from the heading text."
+        ),
+    )
+
+    class Meta:
+        icon = "title"
+        label = _("Heading")
+        template = "wagtail_clinic/blocks/heading_block.html"
+        value_class = HeadingStructValue
+        preview_value = {"text": _("How massage helps back pain"), "level": "2"}
+        description = _(
+            "A section heading. Headings also build the article's table of contents."
+        )
+        group = _("Text")
+
+
+class ParagraphBlock(BatchedRichTextBlock):
+    """Body text with bold, italic, links and lists."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", PARAGRAPH_FEATURES)
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Paragraph")
+        template = "wagtail_clinic/blocks/paragraph_block.html"
+        preview_value = (
+            "<p>Massage relaxes tight muscles, eases stiffness and helps you "
+            "move more freely.</p>"
+        )
+        description = _("Body text with bold, italic, links and lists.")
+        group = _("Text")
+
+
+class KeyFactBlock(blocks.StructBlock):
+    """A highlighted statistic such as "85%" with what it means and its source."""
+
+    value = blocks.CharBlock(
+        label=_("Figure"),
+        max_length=20,
+        help_text=_("The number to highlight, e.g. 85% or 1 in 4."),
+    )
+    statement = blocks.TextBlock(
+        label=_("Statement"),
+        max_length=300,
+        help_text=_(
+            "What the figure means, in one sentence, e.g. 'of adults will have "
+            "back pain at some point in their lives'."
+        ),
+    )
+    source_title = blocks.CharBlock(
+        label=_("Source title"),
+        required=False,
+        max_length=255,
+        help_text=_("Where the figure comes from, e.g. a study or a health agency."),
+    )
+    source_url = blocks.URLBlock(
+        label=_("Source link"), required=False, help_text=_("A link to the source.")
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("source_url") and not value.get("source_title"):
+            raise StructBlockValidationError(
+                block_errors={
+                    "source_title": ValidationError(
+                        _("Name the source you are linking to.")
+                    )
+                }
+            )
+        return value
+
+    class Meta:
+        icon = "pick"
+        label = _("Key fact")
+        template = "wagtail_clinic/blocks/key_fact_block.html"
+        value_class = KeyFactStructValue
+        preview_value = {
+            "value": "85%",
+            "statement": _("of adults will have back pain at some point."),
+            "source_title": _("National health survey"),
+        }
+        description = _("A statistic shown large, with its source.")
+        group = _("Medical content")
+
+
+class BenefitItemBlock(blocks.StructBlock):
+    """One benefit: a short bold title and a sentence."""
+
+    title = blocks.CharBlock(
+        label=_("Title"), max_length=100, help_text=_("e.g. Less muscle tension")
+    )
+    description = blocks.TextBlock(
+        label=_("Description"),
+        max_length=500,
+        help_text=_("One or two sentences explaining the benefit."),
+    )
+
+    class Meta:
+        icon = "check"
+        label = _("Benefit")
+
+
+class BenefitsBlock(blocks.StructBlock):
+    """A list of health benefits, each a bold title and a sentence."""
+
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        required=False,
+        max_length=150,
+        help_text=_("e.g. 'Benefits of massage for back pain'. Optional."),
+    )
+    intro = blocks.TextBlock(label=_("Introduction"), required=False, max_length=500)
+    items = blocks.ListBlock(BenefitItemBlock(), min_num=1, label=_("Benefits"))
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Benefits")
+        template = "wagtail_clinic/blocks/benefits_block.html"
+        value_class = SectionStructValue
+        preview_value = {
+            "heading": _("Benefits of massage"),
+            "items": [
+                {
+                    "title": _("Less muscle tension"),
+                    "description": _("Knots and tight spots loosen."),
+                },
+                {
+                    "title": _("Better sleep"),
+                    "description": _("Many people sleep more deeply after a session."),
+                },
+            ],
+        }
+        description = _("A list of health benefits, each with a bold title.")
+        group = _("Medical content")
+
+
+class FrequencyBlock(blocks.StructBlock):
+    """A "how often" recommendation, e.g. every 2 to 3 weeks."""
+
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        required=False,
+        max_length=150,
+        default=_("How often should you get a massage?"),
+    )
+    how_often = blocks.CharBlock(
+        label=_("How often"),
+        max_length=100,
+        help_text=_("The recommendation itself, e.g. 'Every 2 to 3 weeks'."),
+    )
+    note = blocks.TextBlock(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        help_text=_("Who it applies to, or when to come more or less often."),
+    )
+
+    class Meta:
+        icon = "date"
+        label = _("How often")
+        template = "wagtail_clinic/blocks/frequency_block.html"
+        value_class = SectionStructValue
+        preview_value = {
+            "heading": _("How often should you get a massage?"),
+            "how_often": _("Every 2 to 3 weeks"),
+            "note": _("Your therapist may suggest weekly visits at first."),
+        }
+        description = _("A recommendation of how often to have treatment.")
+        group = _("Medical content")
+
+
+class FaqItemBlock(blocks.StructBlock):
+    """One question and its answer."""
+
+    question = blocks.CharBlock(label=_("Question"), max_length=255)
+    answer = BatchedRichTextBlock(label=_("Answer"), features=PARAGRAPH_FEATURES)
+
+    class Meta:
+        icon = "help"
+        label = _("Question")
+
+
+class FaqBlock(blocks.StructBlock):
+    """Frequently asked questions, shown as expandable answers."""
+
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        required=False,
+        max_length=150,
+        default=_("Frequently asked questions"),
+    )
+    items = blocks.ListBlock(FaqItemBlock(), min_num=1, label=_("Questions"))
+
+    class Meta:
+        icon = "help"
+        label = _("FAQ")
+        template = "wagtail_clinic/blocks/faq_block.html"
+        value_class = SectionStructValue
+        preview_value = {
+            "heading": _("Frequently asked questions"),
+            "items": [
+                {
+                    "question": _("Does massage hurt?"),
+                    "answer": "<p>It should not. Tell your therapist if the pressure is too firm.</p>",
+                }
+            ],
+        }
+        description = _("Questions and answers that readers can expand.")
+        group = _("Text")
+
+
+class CalloutBlock(blocks.StructBlock):
+    """A highlighted box: information, a warning or a medical disclaimer."""
+
+    tone = blocks.ChoiceBlock(
+        label=_("Type"),
+        choices=[
+            ("info", _("Information")),
+            ("warning", _("Warning")),
+            ("disclaimer", _("Medical disclaimer")),
+        ],
+        default="info",
+    )
+    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=150)
+    text = BatchedRichTextBlock(
+        label=_("Text"),
+        required=False,
+        features=INLINE_FEATURES,
+        help_text=_(
+            "Required, except for disclaimers: a blank disclaimer shows the "
+            "site's default disclaimer from Settings."
+        ),
+    )
+
+    def get_context(self, value, parent_context=None):
+        from wagtail_clinic.models.settings import (
+            DEFAULT_DISCLAIMER,
+            get_clinic_settings,
+        )
+
+        context = super().get_context(value, parent_context=parent_context)
+        if value.get("tone") == "disclaimer" and not value.get("text"):
+            settings = get_clinic_settings(context.get("request"))
+            context["default_disclaimer"] = (
+                settings.disclaimer if settings is not None else DEFAULT_DISCLAIMER
+            )
+        return context
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("text") and value.get("tone") != "disclaimer":
+            raise StructBlockValidationError(
+                block_errors={
+                    "text": ValidationError(
+                        _(
+                            "Write the callout text. Only a disclaimer may be "
+                            "left blank to use the default wording."
+                        )
+                    )
+                }
+            )
+        return value
+
+    class Meta:
+        icon = "warning"
+        label = _("Callout")
+        template = "wagtail_clinic/blocks/callout_block.html"
+        preview_value = {
+            "tone": "disclaimer",
+            "text": "<p>Speak with your doctor before changing your treatment.</p>",
+        }
+        description = _("A highlighted note, warning or medical disclaimer.")
+        group = _("Text")
+
+
+class ImageBlock(blocks.StructBlock):
+    """An image with alt text (unless decorative) and an optional caption."""
+
+    image = RenditionImageChooserBlock(label=_("Image"))
+    decorative = blocks.BooleanBlock(
+        label=_("Decorative only"),
+        required=False,
+        help_text=_(
+            "Tick only if the image adds no information; screen readers will skip it."
+        ),
+    )
+    alt_text = blocks.CharBlock(
+        label=_("Alt text"),
+        required=False,
+        max_length=250,
+        help_text=_(
+            "Describe what the image shows for people who cannot see it. "
+            "Required unless the image is decorative."
+        ),
+    )
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("decorative") and not (value.get("alt_text") or "").strip():
+            raise StructBlockValidationError(
+                block_errors={
+                    "alt_text": ValidationError(
+                        _(
+                            "Describe the image, or tick 'Decorative only' if it "
+                            "adds no information."
+                        )
+                    )
+                }
+            )
+        return value
+
+    def get_preview_value(self):
+        # Evaluated when the block picker opens, so it can use the image library.
+        return self.to_python(
+            {
+                "image": getattr(_preview_image(), "pk", None),
+                "alt_text": str(_("A therapist massaging a patient's lower back")),
+                "caption": str(_("Massage can ease lower back pain.")),
+            }
+        )
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "wagtail_clinic/blocks/image_block.html"
+        value_class = ImageStructValue
+        description = _("An image with alt text and an optional caption.")
+        group = _("Media")
+
+
+class QuoteBlock(blocks.StructBlock):
+    """A pull quote or patient testimonial with its attribution."""
+
+    text = blocks.TextBlock(label=_("Quote"), max_length=1000)
+    attribution = blocks.CharBlock(
+        label=_("Attribution"),
+        required=False,
+        max_length=150,
+        help_text=_("Who said it. Get consent before quoting a patient by name."),
+    )
+
+    class Meta:
+        icon = "openquote"
+        label = _("Quote")
+        template = "wagtail_clinic/blocks/quote_block.html"
+        preview_value = {
+            "text": _("After three sessions I could garden again without pain."),
+            "attribution": _("A patient"),
+        }
+        description = _("A quotation with who said it.")
+        group = _("Text")
+
+
+class ReferenceItemBlock(blocks.StructBlock):
+    """One cited source."""
+
+    title = blocks.CharBlock(label=_("Title"), max_length=255)
+    url = blocks.URLBlock(label=_("Link"), required=False)
+    publisher = blocks.CharBlock(
+        label=_("Publisher or journal"), required=False, max_length=255
+    )
+    year = blocks.IntegerBlock(
+        label=_("Year"), required=False, min_value=1800, help_text=_("e.g. 2021")
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        # Checked here rather than with max_value, which migrations would freeze.
+        year = value.get("year")
+        if year is not None and year > datetime.date.today().year + 1:
+            raise StructBlockValidationError(
+                block_errors={
+                    "year": ValidationError(_("Enter a year no later than next year."))
+                }
+            )
+        return value
+
+    class Meta:
+        icon = "link"
+        label = _("Source")
+
+
+class ReferencesBlock(blocks.StructBlock):
+    """A numbered list of the sources the article relies on."""
+
+    heading = blocks.CharBlock(
+        label=_("Heading"), required=False, max_length=150, default=_("Sources")
+    )
+    items = blocks.ListBlock(ReferenceItemBlock(), min_num=1, label=_("Sources"))
+
+    class Meta:
+        icon = "list-ol"
+        label = _("References")
+        template = "wagtail_clinic/blocks/references_block.html"
+        value_class = SectionStructValue
+        preview_value = {
+            "heading": _("Sources"),
+            "items": [
+                {
+                    "title": _("Massage for low back pain"),
+                    "publisher": _("A systematic review"),
+                    "year": 2020,
+                }
+            ],
+        }
+        description = _("A numbered list of sources.")
+        group = _("Medical content")

@@ -1,0 +1,150 @@
+"""The curated StreamBlocks: the article body and the massage-type body.
+
+The child names are public: they are stored in the database and are the
+``type`` keys of the JSON API. Never rename them without a data migration.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks.stream_block import StreamBlockValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
+
+from wagtail_clinic.blocks.clinic import BookingCTABlock, MassageTypesBlock
+from wagtail_clinic.blocks.content import (
+    BenefitsBlock,
+    CalloutBlock,
+    FaqBlock,
+    FrequencyBlock,
+    HeadingBlock,
+    ImageBlock,
+    KeyFactBlock,
+    ParagraphBlock,
+    QuoteBlock,
+    ReferencesBlock,
+)
+from wagtail_clinic.blocks.values import make_anchor
+
+
+class OutlineEntry:
+    """One entry of an article's outline (its table of contents)."""
+
+    def __init__(self, index, level, text, anchor):
+        self.index = index
+        self.level = level
+        self.text = text
+        self.anchor = anchor
+
+    def __repr__(self):
+        return f"<OutlineEntry h{self.level} #{self.anchor}>"
+
+
+def outline(stream_value):
+    """The headings of a stream, in order, as ``OutlineEntry`` objects.
+
+    Heading blocks contribute their level; blocks with a section heading
+    (benefits, FAQ, …) contribute an H2.
+    """
+    entries = []
+    for index, child in enumerate(stream_value):
+        value = child.value
+        if child.block_type == "heading":
+            entries.append(
+                OutlineEntry(index, value.level_number, value["text"], value.anchor_id)
+            )
+        elif getattr(value, "anchor_id", ""):
+            entries.append(OutlineEntry(index, 2, value["heading"], value.anchor_id))
+    return entries
+
+
+def _error(field, message):
+    return StructBlockValidationError(block_errors={field: ValidationError(message)})
+
+
+class OutlineValidationMixin:
+    """Validates the headings of a stream as one document.
+
+    Anchors must be unique (blank heading anchors are filled in from the text,
+    made unique), and an H3 may only follow an H2.
+    """
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        taken = {}
+        seen_h2 = False
+        blank_headings = []
+        for index, child in enumerate(value):
+            child_value = child.value
+            if child.block_type == "heading":
+                if child_value.level_number == 3 and not seen_h2:
+                    errors[index] = _error(
+                        "level",
+                        _(
+                            "A subsection heading (H3) must come after a section "
+                            "heading (H2). Make this an H2 or add one above it."
+                        ),
+                    )
+                seen_h2 = seen_h2 or child_value.level_number == 2
+                if not child_value.get("anchor"):
+                    blank_headings.append(child_value)
+                    continue
+                anchor, field = child_value["anchor"], "anchor"
+            elif getattr(child_value, "anchor_id", ""):
+                seen_h2 = True
+                anchor, field = child_value.anchor_id, "heading"
+            else:
+                continue
+            if anchor in taken:
+                errors[index] = _error(
+                    field,
+                    _(
+                        "Another heading above already links as #%(anchor)s. "
+                        "Change this one so each section has its own link."
+                    )
+                    % {"anchor": anchor},
+                )
+            taken.setdefault(anchor, index)
+        if errors:
+            raise StreamBlockValidationError(block_errors=errors)
+        for heading in blank_headings:
+            heading["anchor"] = _unique_anchor(make_anchor(heading["text"]), taken)
+            taken[heading["anchor"]] = None
+        return value
+
+
+def _unique_anchor(anchor, taken):
+    candidate, number = anchor, 2
+    while candidate in taken:
+        candidate = f"{anchor}-{number}"
+        number += 1
+    return candidate
+
+
+class ArticleStreamBlock(OutlineValidationMixin, blocks.StreamBlock):
+    """The body of a condition article; every article block is available."""
+
+    heading = HeadingBlock()
+    paragraph = ParagraphBlock()
+    key_fact = KeyFactBlock()
+    massage_types = MassageTypesBlock()
+    benefits = BenefitsBlock()
+    frequency = FrequencyBlock()
+    faq = FaqBlock()
+    callout = CalloutBlock()
+    image = ImageBlock()
+    quote = QuoteBlock()
+    booking_cta = BookingCTABlock()
+    references = ReferencesBlock()
+
+    class Meta:
+        label = _("Article body")
+
+
+class MassageTypeStreamBlock(ArticleStreamBlock):
+    """The body of a massage-type page: the article blocks minus massage_types."""
+
+    massage_types = None
+
+    class Meta:
+        label = _("Massage type body")

@@ -1,0 +1,126 @@
+"""StructValue classes: computed presentation for the block templates."""
+
+from dataclasses import dataclass
+
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from wagtail.blocks import StructValue
+
+
+def make_anchor(text):
+    """A URL-fragment-safe anchor for a heading text ("section" if empty)."""
+    return slugify(str(text or ""), allow_unicode=True)[:80].strip("-") or "section"
+
+
+class HeadingStructValue(StructValue):
+    """A heading with its level as a number and its effective anchor."""
+
+    @property
+    def level_number(self):
+        return int(self.get("level") or 2)
+
+    @property
+    def tag(self):
+        return f"h{self.level_number}"
+
+    @property
+    def anchor_id(self):
+        return self.get("anchor") or make_anchor(self.get("text"))
+
+
+class SectionStructValue(StructValue):
+    """A block with an optional section heading, shown as an H2 with an anchor."""
+
+    @property
+    def anchor_id(self):
+        heading = self.get("heading")
+        return make_anchor(heading) if heading else ""
+
+
+class MassageTypeItemStructValue(StructValue):
+    """One entry of a massage-types list: a chosen page and/or a plain name."""
+
+    @property
+    def title(self):
+        page = self.get("page")
+        return self.get("name") or (page.title if page else "")
+
+    @property
+    def description_text(self):
+        page = self.get("page")
+        return self.get("description") or (page.summary if page else "")
+
+    @property
+    def linked_page(self):
+        """The chosen page, if it is live and can therefore be linked to."""
+        page = self.get("page")
+        return page if page is not None and page.live else None
+
+    @property
+    def image(self):
+        page = self.get("page")
+        return page.image if page is not None else None
+
+
+class ImageStructValue(StructValue):
+    """An image with the alt text to use ("" when decorative)."""
+
+    @property
+    def alt(self):
+        return "" if self.get("decorative") else self.get("alt_text", "")
+
+
+class KeyFactStructValue(StructValue):
+    """A key statistic; ``has_source`` tells whether it cites anything."""
+
+    @property
+    def has_source(self):
+        return bool(self.get("source_title") or self.get("source_url"))
+
+
+@dataclass(frozen=True)
+class BookingAction:
+    """Where a booking call to action sends the patient, resolved for a clinic."""
+
+    href: str
+    label: str
+    is_external: bool = False
+
+
+ACTION_LABELS = {
+    "book_online": _("Book online"),
+    "call": _("Call %(phone)s"),
+    "request_form": _("Request an appointment"),
+    "link": _("Book an appointment"),
+}
+
+
+class BookingCTAStructValue(SectionStructValue):
+    """A booking call to action; ``resolve`` works out its button."""
+
+    def resolve(self, clinic, request=None):
+        """Return the ``BookingAction`` for ``clinic``, or None if it has nowhere to go.
+
+        Args:
+            clinic: the chosen clinic, or the site's default clinic.
+            request: the current request, used to build page URLs cheaply.
+        """
+        action = self.get("action") or "book_online"
+        href, external = "", False
+        if action == "book_online" and clinic is not None and clinic.booking_url:
+            href, external = clinic.booking_url, True
+        elif action == "call" and clinic is not None and clinic.phone:
+            href = clinic.tel_href
+        elif action in ("request_form", "link"):
+            page = self.get("link_page")
+            if page is not None and page.live:
+                href = page.get_url(request) or ""
+            elif self.get("link_url"):
+                href, external = self.get("link_url"), True
+        if not href:
+            return None
+        label = self.get("button_label")
+        if not label:
+            phone = clinic.phone if clinic is not None else ""
+            label = ACTION_LABELS[action] % {"phone": phone}
+        return BookingAction(href=href, label=str(label), is_external=external)

@@ -1,0 +1,270 @@
+"""Snippets: the clinic (with its opening hours) and its therapists."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
+from wagtail.images import get_image_model_string
+from wagtail.models import Orderable, TranslatableMixin
+from wagtail.search import index
+
+
+phone_validator = RegexValidator(
+    regex=r"^\+?[0-9 ().\-]{6,25}$",
+    message=_(
+        "Enter a phone number using digits, spaces, brackets, dots or dashes, "
+        "optionally starting with +, e.g. +1 780 555 0123."
+    ),
+)
+
+
+class Clinic(TranslatableMixin, index.Indexed, ClusterableModel):
+    """A clinic location: contact details, address, hours and booking link."""
+
+    name = models.CharField(_("name"), max_length=255)
+    phone = models.CharField(
+        _("phone"),
+        max_length=32,
+        blank=True,
+        validators=[phone_validator],
+        help_text=_("The number patients call to book, e.g. +1 780 555 0123."),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    street_address = models.CharField(_("street address"), max_length=255, blank=True)
+    locality = models.CharField(
+        _("city or town"), max_length=100, blank=True, help_text=_("e.g. Edmonton")
+    )
+    region = models.CharField(
+        _("province or state"), max_length=100, blank=True, help_text=_("e.g. AB")
+    )
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        help_text=_("Two-letter country code, e.g. CA."),
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z]{2}$", _("Enter a two-letter country code, e.g. CA.")
+            )
+        ],
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    service_area = models.CharField(
+        _("service area"),
+        max_length=255,
+        blank=True,
+        help_text=_("The area the clinic serves, e.g. Edmonton South."),
+    )
+    booking_url = models.URLField(
+        _("online booking URL"),
+        blank=True,
+        help_text=_(
+            "The clinic's online booking system (e.g. a Jane App page). "
+            "Used by 'Book online' buttons."
+        ),
+    )
+    accepting_new_patients = models.BooleanField(
+        _("accepting new patients"),
+        default=True,
+        help_text=_("Shows 'Now booking new appointments!' on booking buttons."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("booking_url"),
+                FieldPanel("accepting_new_patients"),
+            ],
+            heading=_("Contact and booking"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("street_address"),
+                FieldRowPanel([FieldPanel("locality"), FieldPanel("region")]),
+                FieldRowPanel([FieldPanel("postal_code"), FieldPanel("country")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldPanel("service_area"),
+            ],
+            heading=_("Location"),
+        ),
+        InlinePanel("opening_hours", heading=_("Opening hours"), label=_("Hours")),
+    ]
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("locality"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("clinic")
+        verbose_name_plural = _("clinics")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise ValidationError(
+                {missing: _("Enter both latitude and longitude, or neither.")}
+            )
+
+    @property
+    def tel_href(self):
+        """The phone number as a ``tel:`` URL, or an empty string."""
+        if not self.phone:
+            return ""
+        digits = re.sub(r"[^0-9]", "", self.phone)
+        prefix = "+" if self.phone.strip().startswith("+") else ""
+        return f"tel:{prefix}{digits}"
+
+    @property
+    def address_lines(self):
+        """The non-empty parts of the postal address, in display order."""
+        region_line = " ".join(p for p in (self.region, self.postal_code) if p)
+        city_line = ", ".join(p for p in (self.locality, region_line) if p)
+        return [line for line in (self.street_address, city_line) if line]
+
+    @property
+    def hours(self):
+        """Opening-hours rows in weekday order (uses a prefetch when present)."""
+        return sorted(self.opening_hours.all(), key=lambda h: (h.weekday, h.opens))
+
+
+class OpeningHours(Orderable):
+    """One row of a clinic's opening hours; a day may have several rows."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 1, _("Monday")
+        TUESDAY = 2, _("Tuesday")
+        WEDNESDAY = 3, _("Wednesday")
+        THURSDAY = 4, _("Thursday")
+        FRIDAY = 5, _("Friday")
+        SATURDAY = 6, _("Saturday")
+        SUNDAY = 7, _("Sunday")
+
+    clinic = ParentalKey(Clinic, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    panels = [
+        FieldRowPanel(
+            [FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")]
+        )
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        super().clean()
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError(
+                {"closes": _("The closing time must be later than the opening time.")}
+            )
+
+
+class Therapist(TranslatableMixin, index.Indexed, models.Model):
+    """A registered therapist who treats patients or reviews articles."""
+
+    name = models.CharField(_("name"), max_length=255)
+    credentials = models.CharField(
+        _("credentials"),
+        max_length=100,
+        blank=True,
+        help_text=_("Post-nominal letters, e.g. RMT or PT, MScPT."),
+    )
+    registration_number = models.CharField(
+        _("registration number"),
+        max_length=50,
+        blank=True,
+        help_text=_("The number issued by the therapist's regulatory college."),
+    )
+    photo = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    bio = models.TextField(
+        _("short biography"),
+        blank=True,
+        help_text=_("Two or three sentences about training and interests."),
+    )
+    clinic = models.ForeignKey(
+        Clinic,
+        verbose_name=_("clinic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="therapists",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("credentials"), FieldPanel("registration_number")]),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+        FieldPanel("clinic"),
+    ]
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("therapist")
+        verbose_name_plural = _("therapists")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """Name followed by credentials, e.g. "Dana Lee, RMT"."""
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
