@@ -1,10 +1,17 @@
 import pytest
 
+from django.test import override_settings
 
-@pytest.fixture(autouse=True)
-def _isolated_media_root(settings, tmp_path):
-    """Give every test its own MEDIA_ROOT so uploads never leak between tests."""
-    media_root = tmp_path / "media"
-    media_root.mkdir()
-    settings.MEDIA_ROOT = str(media_root)
-    return media_root
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_media_root(tmp_path_factory):
+    """Point MEDIA_ROOT at a fresh directory for the whole test session.
+
+    Session-wide rather than per test: images created in ``setUpTestData``
+    (which runs before any function-scoped fixture) must still find their
+    files when a test renders them. Wagtail gives clashing upload names a
+    random suffix, so tests cannot overwrite each other's files.
+    """
+    media_root = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=str(media_root)):
+        yield media_root

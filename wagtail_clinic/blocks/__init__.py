@@ -29,7 +29,12 @@ from .content import (
     ReferenceItemBlock,
     ReferencesBlock,
 )
-from .streams import ArticleStreamBlock, MassageTypeStreamBlock, outline
+from .streams import (
+    ArticleStreamBlock,
+    MassageTypeStreamBlock,
+    OutlineValidationMixin,
+    outline,
+)
 
 
 __all__ = [
@@ -50,6 +55,7 @@ __all__ = [
     "MassageTypeItemBlock",
     "MassageTypeStreamBlock",
     "MassageTypesBlock",
+    "OutlineValidationMixin",
     "ParagraphBlock",
     "QuoteBlock",
     "ReferenceItemBlock",

@@ -6,10 +6,11 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from wagtail_clinic.blocks.choosers import ClinicChooserBlock, MassageTypeChooserBlock
+from wagtail_clinic.blocks.content import PREVIEW_TEMPLATE
 from wagtail_clinic.blocks.values import (
     BookingCTAStructValue,
     MassageTypeItemStructValue,
-    SectionStructValue,
+    MassageTypesStructValue,
 )
 
 
@@ -76,7 +77,8 @@ class MassageTypesBlock(blocks.StructBlock):
         icon = "list-ul"
         label = _("Massage types")
         template = "wagtail_clinic/blocks/massage_types_block.html"
-        value_class = SectionStructValue
+        preview_template = PREVIEW_TEMPLATE
+        value_class = MassageTypesStructValue
         preview_value = {
             "heading": _("Types of massage"),
             "items": [
@@ -192,10 +194,11 @@ class BookingCTABlock(blocks.StructBlock):
         icon = "calendar-check"
         label = _("Booking call to action")
         template = "wagtail_clinic/blocks/booking_cta_block.html"
+        preview_template = PREVIEW_TEMPLATE
         value_class = BookingCTAStructValue
         preview_value = {
             "heading": _("Book an appointment"),
-            "text": _("Call us right away. Now booking new appointments!"),
+            "text": _("Call us right away to start feeling better."),
             "action": "call",
         }
         description = _(

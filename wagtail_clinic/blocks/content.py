@@ -7,7 +7,7 @@ into the article stream.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_unicode_slug
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -21,6 +21,17 @@ from wagtail_clinic.blocks.values import (
 )
 from wagtail_clinic.richtext import BatchedRichText
 
+
+# Block picker previews: the default preview page plus the optional stylesheet.
+PREVIEW_TEMPLATE = "wagtail_clinic/blocks/preview.html"
+
+validate_anchor = RegexValidator(
+    r"^[-\w]+\Z",
+    _(
+        "Use only letters, numbers, hyphens and underscores, with no spaces, "
+        "e.g. how-massage-helps."
+    ),
+)
 
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 INLINE_FEATURES = ["bold", "italic", "link"]
@@ -69,7 +80,7 @@ class HeadingBlock(blocks.StructBlock):
         label=_("Anchor"),
         required=False,
         max_length=80,
-        validators=[validate_unicode_slug],
+        validators=[validate_anchor],
         help_text=_(
             "The #link to this heading, used by the table of contents. Leave "
             "blank to make one from the heading text."
@@ -80,6 +91,7 @@ class HeadingBlock(blocks.StructBlock):
         icon = "title"
         label = _("Heading")
         template = "wagtail_clinic/blocks/heading_block.html"
+        preview_template = PREVIEW_TEMPLATE
         value_class = HeadingStructValue
         preview_value = {"text": _("How massage helps back pain"), "level": "2"}
         description = _(
@@ -99,6 +111,7 @@ class ParagraphBlock(BatchedRichTextBlock):
         icon = "pilcrow"
         label = _("Paragraph")
         template = "wagtail_clinic/blocks/paragraph_block.html"
+        preview_template = PREVIEW_TEMPLATE
         preview_value = (
             "<p>Massage relaxes tight muscles, eases stiffness and helps you "
             "move more freely.</p>"
@@ -149,6 +162,7 @@ class KeyFactBlock(blocks.StructBlock):
         icon = "pick"
         label = _("Key fact")
         template = "wagtail_clinic/blocks/key_fact_block.html"
+        preview_template = PREVIEW_TEMPLATE
         value_class = KeyFactStructValue
         preview_value = {
             "value": "85%",
@@ -192,6 +206,7 @@ class BenefitsBlock(blocks.StructBlock):
         icon = "list-ul"
         label = _("Benefits")
         template = "wagtail_clinic/blocks/benefits_block.html"
+        preview_template = PREVIEW_TEMPLATE
         value_class = SectionStructValue
         preview_value = {
             "heading": _("Benefits of massage"),
@@ -235,6 +250,7 @@ class FrequencyBlock(blocks.StructBlock):
         icon = "date"
         label = _("How often")
         template = "wagtail_clinic/blocks/frequency_block.html"
+        preview_template = PREVIEW_TEMPLATE
         value_class = SectionStructValue
         preview_value = {
             "heading": _("How often should you get a massage?"),
@@ -271,6 +287,7 @@ class FaqBlock(blocks.StructBlock):
         icon = "help"
         label = _("FAQ")
         template = "wagtail_clinic/blocks/faq_block.html"
+        preview_template = PREVIEW_TEMPLATE
         value_class = SectionStructValue
         preview_value = {
             "heading": _("Frequently asked questions"),
@@ -341,6 +358,7 @@ class CalloutBlock(blocks.StructBlock):
         icon = "warning"
         label = _("Callout")
         template = "wagtail_clinic/blocks/callout_block.html"
+        preview_template = PREVIEW_TEMPLATE
         preview_value = {
             "tone": "disclaimer",
             "text": "<p>Speak with your doctor before changing your treatment.</p>",
@@ -400,6 +418,7 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         label = _("Image")
         template = "wagtail_clinic/blocks/image_block.html"
+        preview_template = PREVIEW_TEMPLATE
         value_class = ImageStructValue
         description = _("An image with alt text and an optional caption.")
         group = _("Media")
@@ -420,6 +439,7 @@ class QuoteBlock(blocks.StructBlock):
         icon = "openquote"
         label = _("Quote")
         template = "wagtail_clinic/blocks/quote_block.html"
+        preview_template = PREVIEW_TEMPLATE
         preview_value = {
             "text": _("After three sessions I could garden again without pain."),
             "attribution": _("A patient"),
@@ -469,6 +489,7 @@ class ReferencesBlock(blocks.StructBlock):
         icon = "list-ol"
         label = _("References")
         template = "wagtail_clinic/blocks/references_block.html"
+        preview_template = PREVIEW_TEMPLATE
         value_class = SectionStructValue
         preview_value = {
             "heading": _("Sources"),

@@ -57,6 +57,13 @@ def outline(stream_value):
     return entries
 
 
+# Ids the default templates use for their own elements; a heading anchor must
+# not take one of them.
+RESERVED_ANCHORS = frozenset(
+    {"main-content", "clinic-toc-heading", "clinic-filter-condition"}
+)
+
+
 def _error(field, message):
     return StructBlockValidationError(block_errors={field: ValidationError(message)})
 
@@ -95,7 +102,13 @@ class OutlineValidationMixin:
                 anchor, field = child_value.anchor_id, "heading"
             else:
                 continue
-            if anchor in taken:
+            if anchor in RESERVED_ANCHORS:
+                errors[index] = _error(
+                    field,
+                    _("#%(anchor)s is used by the page itself. Choose another anchor.")
+                    % {"anchor": anchor},
+                )
+            elif anchor in taken:
                 errors[index] = _error(
                     field,
                     _(
@@ -115,7 +128,7 @@ class OutlineValidationMixin:
 
 def _unique_anchor(anchor, taken):
     candidate, number = anchor, 2
-    while candidate in taken:
+    while candidate in taken or candidate in RESERVED_ANCHORS:
         candidate = f"{anchor}-{number}"
         number += 1
     return candidate

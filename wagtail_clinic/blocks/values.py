@@ -38,16 +38,20 @@ class SectionStructValue(StructValue):
 
 
 class MassageTypeItemStructValue(StructValue):
-    """One entry of a massage-types list: a chosen page and/or a plain name."""
+    """One entry of a massage-types list: a chosen page and/or a plain name.
+
+    A chosen page that is not live lends nothing (title, summary, image, link),
+    so a draft's content never shows on a public page.
+    """
 
     @property
     def title(self):
-        page = self.get("page")
+        page = self.linked_page
         return self.get("name") or (page.title if page else "")
 
     @property
     def description_text(self):
-        page = self.get("page")
+        page = self.linked_page
         return self.get("description") or (page.summary if page else "")
 
     @property
@@ -58,8 +62,21 @@ class MassageTypeItemStructValue(StructValue):
 
     @property
     def image(self):
-        page = self.get("page")
+        page = self.linked_page
         return page.image if page is not None else None
+
+    @property
+    def image_alt(self):
+        page = self.linked_page
+        return page.image_alt if page is not None else ""
+
+
+class MassageTypesStructValue(SectionStructValue):
+    """A massage-types list; ``visible_items`` skips entries with nothing to show."""
+
+    @property
+    def visible_items(self):
+        return [item for item in self.get("items", []) if item.title]
 
 
 class ImageStructValue(StructValue):

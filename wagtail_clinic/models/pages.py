@@ -44,6 +44,32 @@ def _paginate(request, queryset):
     return paginator.get_page(request.GET.get("page"))
 
 
+class PanelTabs:
+    """An ``edit_handler`` built from the panel lists of the class it is read on.
+
+    Wagtail reads ``edit_handler`` from the page class itself, so a host site
+    subclassing an abstract page can extend ``content_panels`` (or any tab's
+    list) and see its fields without rebuilding the tabs.
+
+    Args:
+        *tabs: ``(attribute name, heading)`` pairs, e.g.
+            ``("content_panels", _("Content"))``; empty lists are skipped.
+    """
+
+    def __init__(self, *tabs):
+        self.tabs = tabs
+
+    def __get__(self, instance, owner):
+        return TabbedInterface(
+            [
+                ObjectList(getattr(owner, attr), heading=heading)
+                for attr, heading in self.tabs
+                if getattr(owner, attr, None)
+            ],
+            base_form_class=owner.base_form_class,
+        )
+
+
 class AlsoKnownAsMixin:
     """Gives pages with an ``also_known_as`` field a list of alternate names."""
 
@@ -190,13 +216,11 @@ class AbstractConditionPage(AlsoKnownAsMixin, ArticleContextMixin, Page):
         FieldRowPanel([FieldPanel("last_reviewed"), FieldPanel("next_review_due")]),
     ]
     settings_panels = [*Page.settings_panels, FieldPanel("comments_enabled")]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Content")),
-            ObjectList(review_panels, heading=_("Medical review")),
-            ObjectList(Page.promote_panels, heading=_("Promote")),
-            ObjectList(settings_panels, heading=_("Settings")),
-        ]
+    edit_handler = PanelTabs(
+        ("content_panels", _("Content")),
+        ("review_panels", _("Medical review")),
+        ("promote_panels", _("Promote")),
+        ("settings_panels", _("Settings")),
     )
 
     search_fields = [
@@ -374,13 +398,11 @@ class AbstractMassageTypePage(AlsoKnownAsMixin, ArticleContextMixin, Page):
         FieldPanel("session_lengths"),
         FieldPanel("conditions", widget=forms.CheckboxSelectMultiple),
     ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Content")),
-            ObjectList(details_panels, heading=_("Sessions and conditions")),
-            ObjectList(Page.promote_panels, heading=_("Promote")),
-            ObjectList(Page.settings_panels, heading=_("Settings")),
-        ]
+    edit_handler = PanelTabs(
+        ("content_panels", _("Content")),
+        ("details_panels", _("Sessions and conditions")),
+        ("promote_panels", _("Promote")),
+        ("settings_panels", _("Settings")),
     )
 
     search_fields = [

@@ -1,6 +1,7 @@
 """Per-site clinic settings."""
 
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -76,6 +77,14 @@ def get_clinic_settings(request=None):
 
 
 def get_default_clinic(request=None):
-    """The default clinic of the request's site (or the default site), or None."""
+    """The default clinic of the request's site (or the default site), or None.
+
+    Its opening hours are loaded once: the settings (and so this clinic object)
+    are cached per request, so further calls cost no query however many
+    blocks use the default clinic.
+    """
     clinic_settings = get_clinic_settings(request)
-    return clinic_settings.default_clinic if clinic_settings is not None else None
+    clinic = clinic_settings.default_clinic if clinic_settings is not None else None
+    if clinic is not None:
+        prefetch_related_objects([clinic], "opening_hours")
+    return clinic

@@ -1,0 +1,585 @@
+"""The demo site's content, kept apart from the code that loads it.
+
+Everything here is fictional: the clinic, its therapist, phone number (555),
+addresses and booking link. The health information is general, written for
+this demo and deliberately cautious; it is not medical advice.
+
+StreamField bodies are written as the raw JSON an editor's work is stored as:
+a list of ``{"type": ..., "value": ...}`` blocks, with list items in
+``{"type": "item", "value": ...}`` form. ``load_demo_content`` adds the block
+ids and validates every body with the same rules the page editor applies.
+"""
+
+import datetime
+
+from decimal import Decimal
+
+
+def block(block_type, value):
+    """One StreamField block."""
+    return {"type": block_type, "value": value}
+
+
+def items(*values):
+    """The value of a ListBlock."""
+    return [{"type": "item", "value": value} for value in values]
+
+
+def heading(text, level, anchor):
+    return block("heading", {"text": text, "level": str(level), "anchor": anchor})
+
+
+def paragraph(html):
+    return block("paragraph", html)
+
+
+# Site, home page and people --------------------------------------------------
+
+SITE = {"hostname": "localhost", "port": 80, "site_name": "Heronstone Massage Therapy"}
+
+ADMIN = {"username": "admin", "password": "changeme", "email": "admin@example.com"}
+
+HOME_PAGE = {
+    "slug": "home",
+    "title": "Heronstone Massage Therapy",
+    "intro": (
+        "<p>Registered massage therapy in Edmonton South. We help you move more "
+        "comfortably with <b>hands-on treatment</b>, clear explanations and a plan "
+        "that fits your week.</p>"
+    ),
+}
+
+CLINIC = {
+    "name": "Heronstone Massage Therapy",
+    "phone": "+1 780 555 0142",
+    "email": "frontdesk@example.org",
+    "street_address": "2150 Heronstone Way SW, Suite 104",
+    "locality": "Edmonton",
+    "region": "AB",
+    "postal_code": "T6W 0Z9",
+    "country": "CA",
+    "latitude": Decimal("53.438200"),
+    "longitude": Decimal("-113.589400"),
+    "service_area": "Edmonton South",
+    "booking_url": "https://example.com/book",
+    "accepting_new_patients": True,
+}
+
+# (weekday 1 = Monday, opens, closes)
+OPENING_HOURS = [
+    (1, datetime.time(9, 0), datetime.time(20, 0)),
+    (2, datetime.time(9, 0), datetime.time(20, 0)),
+    (3, datetime.time(9, 0), datetime.time(20, 0)),
+    (4, datetime.time(9, 0), datetime.time(20, 0)),
+    (5, datetime.time(9, 0), datetime.time(17, 0)),
+    (6, datetime.time(10, 0), datetime.time(15, 0)),
+]
+
+THERAPIST = {
+    "name": "Maren Okafor",
+    "credentials": "RMT",
+    "registration_number": "MT-10427",
+    "bio": (
+        "Maren has worked as a registered massage therapist for twelve years. "
+        "She sees many people whose back and neck pain started with long days "
+        "at a desk, and likes to send them home with two or three stretches "
+        "they will actually do."
+    ),
+}
+
+CLINIC_SETTINGS = {
+    "comments_enabled": True,
+    "default_disclaimer": (
+        "This page is general information, not medical advice. Speak with your "
+        "doctor before changing your treatment, and tell your therapist about "
+        "any health conditions or medications."
+    ),
+}
+
+
+# Images: generated in memory (see load_demo_content.make_image) -------------
+
+# key: (title, file name, size, top colour, bottom colour, shape colour, shape)
+IMAGES = {
+    "back_pain_hero": (
+        "Demo: back pain article hero",
+        "demo-back-pain-hero.jpg",
+        (1600, 800),
+        "#d9ece6",
+        "#7fb8a4",
+        "#f7fbf9",
+        "circle",
+    ),
+    "back_pain_body": (
+        "Demo: calm sand and stone",
+        "demo-calm-sand.jpg",
+        (1440, 960),
+        "#f4e8d8",
+        "#d1b48c",
+        "#fffaf2",
+        "ellipse",
+    ),
+    "deep_tissue": (
+        "Demo: deep tissue massage",
+        "demo-deep-tissue.jpg",
+        (1200, 800),
+        "#dce4f2",
+        "#6f86b4",
+        "#f5f8fd",
+        "ellipse",
+    ),
+    "shiatsu": (
+        "Demo: shiatsu and acupressure",
+        "demo-shiatsu.jpg",
+        (1200, 800),
+        "#f3dfe3",
+        "#bf7f8f",
+        "#fff6f8",
+        "dots",
+    ),
+    "sports": (
+        "Demo: sports massage",
+        "demo-sports.jpg",
+        (1200, 800),
+        "#fbe9cf",
+        "#e0954a",
+        "#fff8ee",
+        "circle",
+    ),
+    "swedish": (
+        "Demo: Swedish massage",
+        "demo-swedish.jpg",
+        (1200, 800),
+        "#e3f0f5",
+        "#7fb3c9",
+        "#f6fbfd",
+        "ellipse",
+    ),
+}
+
+
+# Section pages -------------------------------------------------------------
+
+CONDITION_INDEX = {
+    "slug": "conditions",
+    "title": "Conditions",
+    "intro": (
+        "<p>Plain-language articles about common problems we treat, each checked "
+        "by one of our registered massage therapists.</p>"
+    ),
+}
+
+MASSAGE_TYPE_INDEX = {
+    "slug": "massage-types",
+    "title": "Massage types",
+    "intro": (
+        "<p>The kinds of massage our therapists offer. Choose a condition to see "
+        "which ones may help.</p>"
+    ),
+}
+
+
+# Massage types ------------------------------------------------------------
+
+MASSAGE_TYPES = [
+    {
+        "slug": "deep-tissue-massage",
+        "title": "Deep tissue massage",
+        "also_known_as": "myofascial release, deep tissue therapy",
+        "summary": (
+            "Slow, firm pressure that reaches the deeper layers of muscle and the "
+            "connective tissue around them. Often chosen for long-standing tightness."
+        ),
+        "session_lengths": "30, 60, 90",
+        "image": "deep_tissue",
+        "image_alt": "Abstract illustration: a pale oval on a blue gradient.",
+        "body": [
+            heading("What to expect", 2, "what-to-expect"),
+            paragraph(
+                "<p>Your therapist works slowly, using forearms, knuckles or thumbs "
+                "to sink into tight areas and hold steady pressure until the tissue "
+                "softens. Myofascial release uses gentle, sustained stretches of "
+                "the <i>fascia</i>, the thin sheath that wraps every muscle.</p>"
+                "<p>The pressure can feel intense, but it should never be more "
+                "than you can breathe through comfortably.</p>"
+            ),
+            block(
+                "callout",
+                {
+                    "tone": "warning",
+                    "heading": "Not for everyone",
+                    "text": (
+                        "<p>Tell your therapist if you take blood thinners, bruise "
+                        "easily, are pregnant, or have had recent surgery or an "
+                        "injury. They may suggest a lighter technique.</p>"
+                    ),
+                },
+            ),
+        ],
+    },
+    {
+        "slug": "shiatsu-and-acupressure",
+        "title": "Shiatsu and acupressure",
+        "also_known_as": "shiatsu, acupressure, finger pressure massage",
+        "summary": (
+            "A Japanese style of bodywork that uses rhythmic pressure from fingers, "
+            "thumbs and palms on set points of the body, through loose clothing."
+        ),
+        "session_lengths": "60, 90",
+        "image": "shiatsu",
+        "image_alt": "Abstract illustration: soft dots on a rose gradient.",
+        "body": [
+            heading("How it works", 2, "how-it-works"),
+            paragraph(
+                "<p>Shiatsu grew out of traditional East Asian medicine. You stay "
+                "dressed and usually lie on a padded mat while your therapist "
+                "leans their weight into a series of points, often combined with "
+                "gentle stretches.</p>"
+                "<p>Many people find the steady rhythm <b>deeply relaxing</b>. "
+                "Research on the points themselves is limited, so we offer it as "
+                "a comfort and relaxation treatment rather than a cure.</p>"
+            ),
+        ],
+    },
+    {
+        "slug": "sports-massage",
+        "title": "Sports massage",
+        "also_known_as": "athletic massage",
+        "summary": (
+            "Targeted work for active people that combines massage with stretching, "
+            "to prepare for, recover from or keep training around activity."
+        ),
+        "session_lengths": "30, 45, 60",
+        "image": "sports",
+        "image_alt": "Abstract illustration: a bright circle on an orange gradient.",
+        "body": [
+            heading("Who it is for", 2, "who-it-is-for"),
+            paragraph(
+                "<p>You do not need to be an athlete. Sports massage suits anyone "
+                "whose activity, from running to gardening, leaves particular "
+                "muscles overworked. Sessions focus on the areas you use most and "
+                "usually end with stretches to continue at home.</p>"
+            ),
+        ],
+    },
+    {
+        "slug": "swedish-massage",
+        "title": "Swedish massage",
+        "also_known_as": "relaxation massage, classic massage",
+        "summary": (
+            "Long, flowing strokes with light to moderate pressure. A good choice for "
+            "a first massage or for general relaxation."
+        ),
+        "session_lengths": "30, 60, 90",
+        "image": "swedish",
+        "image_alt": "Abstract illustration: a pale oval on a sky-blue gradient.",
+        "body": [
+            heading("What to expect", 2, "what-to-expect"),
+            paragraph(
+                "<p>Your therapist uses long gliding strokes, gentle kneading and "
+                "circular movements, usually with a light oil or lotion. You can "
+                "ask for more or less pressure at any time.</p>"
+            ),
+        ],
+    },
+]
+
+
+# The reference article ----------------------------------------------------
+
+BACK_PAIN = {
+    "slug": "back-pain",
+    "title": "Relief From Pain In The Back: How Massage For Back Pain Works",
+    "condition_name": "Back pain",
+    "also_known_as": "backache, lumbago, low back pain",
+    "intro": (
+        "Most of us will live with an aching back at some point. Here is what "
+        "registered massage therapy can and cannot do for back pain, the "
+        "techniques our therapists use, and how often treatment tends to help."
+    ),
+    "hero_image": "back_pain_hero",
+    "hero_image_alt": "Abstract illustration: a soft white circle on a sage-green gradient.",
+    "last_reviewed": datetime.date(2026, 10, 5),
+    "next_review_due": datetime.date(2027, 10, 5),
+    "comments_enabled": True,
+}
+
+# The massage types listed in the article: (slug, description override or "").
+BACK_PAIN_MASSAGE_TYPES = [
+    (
+        "deep-tissue-massage",
+        "Slow, sustained pressure reaches the deeper muscles and fascia along the "
+        "spine and hips, where long-standing tightness in the lower back often sits.",
+    ),
+    (
+        "shiatsu-and-acupressure",
+        "Rhythmic finger and palm pressure helps many people relax deeply, which "
+        "in turn eases the muscle guarding that keeps a sore back stiff.",
+    ),
+    ("sports-massage", ""),
+    ("swedish-massage", ""),
+]
+
+
+def back_pain_body(*, clinic_name, massage_type_ids, massage_types_index_id, image_id):
+    """The article body, given the ids of the pages and image it refers to."""
+    return [
+        heading("Why backs hurt", 2, "why-backs-hurt"),
+        paragraph(
+            "<p>Your back is a column of bones, discs, joints and ligaments held "
+            "up by many layers of muscle, all working together every time you "
+            "sit, lift or turn. Most back pain is <b>mechanical</b>: it comes from "
+            "strained muscles, irritated joints or tissues that have stiffened "
+            "after long hours at a desk or behind the wheel, rather than from a "
+            "serious disease.</p>"
+            "<p>Common triggers include:</p>"
+            "<ul>"
+            "<li>lifting something heavy with a rounded back</li>"
+            "<li>sitting or standing in one position for a long time</li>"
+            "<li>a sudden jump in activity, such as a weekend of yard work</li>"
+            "<li>stress, which keeps the muscles of the shoulders and back tense</li>"
+            "</ul>"
+        ),
+        block(
+            "key_fact",
+            {
+                "value": "85%",
+                "statement": (
+                    "of adults, by some estimates, will have back pain at some "
+                    "point in their lives. Most episodes settle within a few weeks."
+                ),
+                "source_title": "Demo figure: replace with the source your clinic cites",
+                "source_url": "https://example.org/sources/back-pain-prevalence",
+            },
+        ),
+        heading("How massage helps back pain", 2, "how-massage-helps"),
+        paragraph(
+            "<p>Massage does not realign bones or mend a damaged disc. What it "
+            "<i>can</i> do is ease the tension and guarding that build up in the "
+            "muscles around a sore area, and calm an overworked nervous system, "
+            "so that moving feels safer and hurts less. Clinical guidelines list "
+            "massage among the non-drug treatments worth trying for low back "
+            "pain, usually alongside staying active (see the "
+            '<a href="https://doi.org/10.7326/M16-2367">American College of '
+            "Physicians guideline</a>).</p>"
+            "<p>Your therapist will choose from the techniques below; you can read "
+            f'more about each one in our <a linktype="page" id="{massage_types_index_id}">'
+            "guide to massage types</a>.</p>"
+        ),
+        heading("What a first session looks like", 3, "first-session"),
+        paragraph(
+            "<ol>"
+            "<li>Your therapist asks about your pain, health history and medications.</li>"
+            "<li>They watch how you move and find where it hurts.</li>"
+            "<li>You agree on a plan together, including how firm the pressure should be.</li>"
+            "<li>After the massage, you leave with one or two things to try at home.</li>"
+            "</ol>"
+        ),
+        block(
+            "massage_types",
+            {
+                "heading": "Types of massage for back pain",
+                "intro": "Your therapist may combine several of these in one session.",
+                "items": items(
+                    *(
+                        {
+                            "page": massage_type_ids[slug],
+                            "name": "",
+                            "description": text,
+                        }
+                        for slug, text in BACK_PAIN_MASSAGE_TYPES
+                    )
+                ),
+            },
+        ),
+        block(
+            "benefits",
+            {
+                "heading": "Benefits of massage for back pain",
+                "intro": "Results differ from person to person, but patients often notice:",
+                "items": items(
+                    {
+                        "title": "Less muscle tension",
+                        "description": (
+                            "Knotted, guarded muscles around the spine soften, which "
+                            "often takes the edge off the pain."
+                        ),
+                    },
+                    {
+                        "title": "Easier movement",
+                        "description": (
+                            "Bending, twisting and getting out of a chair can feel "
+                            "more comfortable once tight tissue loosens."
+                        ),
+                    },
+                    {
+                        "title": "Better sleep",
+                        "description": (
+                            "Many people find it easier to fall asleep and stay asleep "
+                            "when their pain is calmer."
+                        ),
+                    },
+                    {
+                        "title": "Lower stress",
+                        "description": (
+                            "An unhurried hour of hands-on care helps you unwind, and "
+                            "stress itself tends to tighten the back."
+                        ),
+                    },
+                    {
+                        "title": "Better habits",
+                        "description": (
+                            "Your therapist can point out how you sit, stand or lift "
+                            "in ways that keep irritating your back."
+                        ),
+                    },
+                ),
+            },
+        ),
+        block(
+            "frequency",
+            {
+                "heading": "How often should you get a massage for back pain?",
+                "how_often": "Every 2 to 3 weeks",
+                "note": (
+                    "Many people start with weekly visits for the first few weeks "
+                    "while the pain settles, then space them out. Your therapist "
+                    "will suggest a schedule based on how you respond."
+                ),
+            },
+        ),
+        heading("Choosing a massage therapist", 2, "choosing-a-therapist"),
+        paragraph(
+            "<p>Look for a <b>registered massage therapist (RMT)</b>. Registered "
+            "therapists have completed recognised training, carry liability "
+            "insurance and answer to a professional body. Many extended health "
+            "plans only cover treatment by a registered therapist. Before you "
+            "book, it is fair to ask:</p>"
+            "<ul>"
+            "<li>whether they often treat back pain like yours</li>"
+            "<li>which techniques they would use, and why</li>"
+            "<li>whether they can bill your insurance directly</li>"
+            "</ul>"
+        ),
+        block(
+            "quote",
+            {
+                "text": (
+                    "I came in barely able to tie my shoes. After a few sessions, "
+                    "and the stretches Maren showed me, I was back on my bike."
+                ),
+                "attribution": "A Heronstone patient, quoted with permission",
+            },
+        ),
+        block(
+            "image",
+            {
+                "image": image_id,
+                "decorative": False,
+                "alt_text": "Abstract illustration: a pale oval on a warm sand-coloured gradient.",
+                "caption": "Steady, gentle pressure helps guarded muscles let go.",
+            },
+        ),
+        block(
+            "faq",
+            {
+                "heading": "Frequently asked questions",
+                "items": items(
+                    {
+                        "question": "Will massage hurt?",
+                        "answer": (
+                            "<p>You may feel pressure or tenderness in tight spots, "
+                            "but it should never be more than you can comfortably "
+                            "breathe through. Tell your therapist straight away if "
+                            "anything feels too intense.</p>"
+                        ),
+                    },
+                    {
+                        "question": "Do I need a doctor's referral?",
+                        "answer": (
+                            "<p>Not to book with us. Some insurance plans ask for a "
+                            "referral before they pay for treatment, so <b>check "
+                            "your plan</b> first.</p>"
+                        ),
+                    },
+                    {
+                        "question": "When should I see a doctor instead?",
+                        "answer": (
+                            "<p>Get medical help promptly if your back pain follows "
+                            "a fall or accident, or comes with fever, numbness in "
+                            "the groin or legs, weakness in a leg, or trouble "
+                            "controlling your bladder or bowels, or if it keeps "
+                            "getting worse.</p>"
+                        ),
+                    },
+                    {
+                        "question": "Is it normal to feel sore afterwards?",
+                        "answer": (
+                            "<p>Mild soreness for a day or two is common, especially "
+                            "after deeper work. Gentle movement and a warm shower "
+                            "usually help.</p>"
+                        ),
+                    },
+                ),
+            },
+        ),
+        block(
+            "callout",
+            {
+                "tone": "disclaimer",
+                "heading": "A note on medical advice",
+                "text": (
+                    "<p>This article is general information, not a diagnosis. "
+                    "Please speak with your doctor before changing your treatment, "
+                    "and tell your massage therapist about any health conditions "
+                    "or medications.</p>"
+                ),
+            },
+        ),
+        block(
+            "booking_cta",
+            {
+                "heading": "Ready to feel better?",
+                "text": (
+                    f"Call {clinic_name} right away and take the first step "
+                    "towards a calmer back."
+                ),
+                # The site's default clinic. It accepts new patients, so the
+                # block adds "Now booking new appointments!" after the text.
+                "clinic": None,
+                "action": "call",
+                "button_label": "",
+                "link_page": None,
+                "link_url": "",
+            },
+        ),
+        block(
+            "references",
+            {
+                "heading": "Sources",
+                "items": items(
+                    {
+                        "title": "Low back pain (fact sheet)",
+                        "url": "https://www.who.int/news-room/fact-sheets/detail/low-back-pain",
+                        "publisher": "World Health Organization",
+                        "year": 2023,
+                    },
+                    {
+                        "title": "Massage for low-back pain",
+                        "url": "https://doi.org/10.1002/14651858.CD001929.pub3",
+                        "publisher": "Cochrane Database of Systematic Reviews",
+                        "year": 2015,
+                    },
+                    {
+                        "title": (
+                            "Noninvasive treatments for acute, subacute, and chronic "
+                            "low back pain: a clinical practice guideline"
+                        ),
+                        "url": "https://doi.org/10.7326/M16-2367",
+                        "publisher": "Annals of Internal Medicine",
+                        "year": 2017,
+                    },
+                ),
+            },
+        ),
+    ]

@@ -1,0 +1,80 @@
+"""The example site's home page: the only page model the host site defines."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The site root: an introduction and the clinic's two main sections."""
+
+    intro = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text="A short welcome shown under the page title.",
+    )
+    conditions_page = models.ForeignKey(
+        "wagtail_clinic.ConditionIndexPage",
+        verbose_name="conditions section",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Its newest articles are featured on the home page.",
+    )
+    massage_types_page = models.ForeignKey(
+        "wagtail_clinic.MassageTypeIndexPage",
+        verbose_name="massage types section",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Its massage types are featured on the home page.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("conditions_page"), FieldPanel("massage_types_page")],
+            heading="Featured sections",
+        ),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "wagtail_clinic.ConditionIndexPage",
+        "wagtail_clinic.MassageTypeIndexPage",
+    ]
+    max_count = 1
+
+    # Cards shown per featured section.
+    featured_count = 4
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        conditions_page = self._live(self.conditions_page)
+        massage_types_page = self._live(self.massage_types_page)
+        context.update(
+            conditions_page=conditions_page,
+            featured_conditions=(
+                conditions_page.get_conditions()[: self.featured_count]
+                if conditions_page
+                else []
+            ),
+            massage_types_page=massage_types_page,
+            featured_massage_types=(
+                massage_types_page.get_massage_types()[: self.featured_count]
+                if massage_types_page
+                else []
+            ),
+        )
+        return context
+
+    @staticmethod
+    def _live(page):
+        """The page if visitors can see it, else None."""
+        if page is None or not page.live or page.get_view_restrictions().exists():
+            return None
+        return page

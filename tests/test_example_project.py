@@ -1,0 +1,152 @@
+"""The example project installs the app as a host site would, and its demo loads.
+
+Each test drives ``example_project/manage.py`` in a subprocess with the
+example site's own settings and a throwaway SQLite database, exactly as
+``scripts/demo.sh`` does, so nothing here shares state with the rest of the
+suite (which runs under ``tests.settings``).
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+from pathlib import Path
+
+import pytest
+
+
+EXAMPLE_PROJECT = Path(__file__).resolve().parent.parent / "example_project"
+
+ARTICLE_URL = "/conditions/back-pain/"
+ARTICLE_TITLE = "Relief From Pain In The Back: How Massage For Back Pain Works"
+
+# Run inside the example site by `manage.py shell`; prints one line of JSON.
+COUNT_ROWS = """
+import json
+from django.apps import apps
+counts = {m._meta.label: m._default_manager.count() for m in apps.get_models()}
+print(json.dumps({"counts": counts}))
+"""
+
+INSPECT_SITE = """
+import json
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.test import Client
+from wagtail.models import Site
+from wagtail_clinic.blocks import ArticleStreamBlock
+from wagtail_clinic.models import ConditionPage, MassageTypePage
+
+counts = {m._meta.label: m._default_manager.count() for m in apps.get_models()}
+article = ConditionPage.objects.get(slug="back-pain")
+site = Site.objects.get(is_default_site=True)
+client = Client()
+pages = {}
+for url in ["/", "/conditions/", "/massage-types/", "/conditions/back-pain/", "/admin/login/"]:
+    response = client.get(url)
+    pages[url] = {"status": response.status_code, "html": response.content.decode()}
+print(json.dumps({
+    "counts": counts,
+    "pages": pages,
+    "site": [site.hostname, site.port, site.root_page.specific_class.__name__],
+    "article_live": article.live,
+    "article_block_types": sorted({child.block_type for child in article.body}),
+    "all_block_types": sorted(ArticleStreamBlock().child_blocks),
+    "massage_types_linked": sorted(
+        p.slug for p in MassageTypePage.objects.filter(conditions=article)
+    ),
+    "admin_is_superuser": get_user_model().objects.get(username="admin").is_superuser,
+}))
+"""
+
+
+@pytest.fixture
+def manage(tmp_path):
+    """Run ``manage.py`` of the example project against a temporary database."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "example.settings.dev",
+        "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+
+    def run(*args):
+        result = subprocess.run(  # noqa: S603 (a fixed command line)
+            [sys.executable, "manage.py", *args],
+            cwd=EXAMPLE_PROJECT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert result.returncode == 0, (
+            f"manage.py {' '.join(args)} exited with {result.returncode}\n"
+            f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+        )
+        return result.stdout
+
+    return run
+
+
+def shell_json(manage, script):
+    """Run ``script`` in ``manage.py shell`` and parse the JSON it prints last."""
+    output = manage("shell", "--no-imports", "-c", script)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def test_demo_content_loads_twice_without_duplicates_and_renders(manage):
+    manage("migrate", "--noinput")
+    first_run = manage("load_demo_content")
+    assert "0 unchanged" in first_run
+    after_first = shell_json(manage, COUNT_ROWS)["counts"]
+
+    second_run = manage("load_demo_content")
+    assert "0 created, 0 updated" in second_run
+    site = shell_json(manage, INSPECT_SITE)
+
+    # Exactly the same rows, revisions and log entries included.
+    assert site["counts"] == after_first
+    counts = site["counts"]
+    assert counts["wagtailcore.Site"] == 1
+    assert counts["home.HomePage"] == 1
+    assert counts["wagtail_clinic.ConditionPage"] == 1
+    assert counts["wagtail_clinic.MassageTypePage"] == 4
+    assert counts["wagtail_clinic.Clinic"] == 1
+    assert counts["wagtail_clinic.OpeningHours"] == 6
+    assert counts["wagtail_clinic.Therapist"] == 1
+    assert counts["wagtail_clinic.ClinicSettings"] == 1
+    assert counts["wagtailimages.Image"] == 6
+    # Root, home, two index pages, four massage types and the article: the
+    # stock "Welcome to your new Wagtail site!" page has been replaced.
+    assert counts["wagtailcore.Page"] == 9
+    assert site["site"] == ["localhost", 80, "HomePage"]
+    assert site["admin_is_superuser"] is True
+
+    # The reference article shows every kind of article block, is published
+    # and is linked from all four massage types.
+    assert site["article_block_types"] == site["all_block_types"]
+    assert site["article_live"] is True
+    assert site["massage_types_linked"] == [
+        "deep-tissue-massage",
+        "shiatsu-and-acupressure",
+        "sports-massage",
+        "swedish-massage",
+    ]
+
+    for url, page in site["pages"].items():
+        assert page["status"] == 200, f"GET {url} returned {page['status']}"
+    article_html = site["pages"][ARTICLE_URL]["html"]
+    assert f"<title>{ARTICLE_TITLE}" in article_html
+    assert re.search(rf"<h1[^>]*>\s*{re.escape(ARTICLE_TITLE)}\s*</h1>", article_html)
+    assert "Every 2 to 3 weeks" in article_html
+    assert 'href="tel:+17805550142"' in article_html
+
+
+def test_example_project_passes_checks_with_no_pending_migrations(manage):
+    manage("check", "--fail-level", "WARNING")
+    # A host site must never be asked to create migrations for the app (or,
+    # here, for the example project's own home app).
+    manage("makemigrations", "--check", "--dry-run")
