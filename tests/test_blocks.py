@@ -636,6 +636,18 @@ class TestArticleStreamBlock(TestCase):
             "Make this an H2 or add one above it.",
         )
 
+    def test_an_anchor_the_page_template_uses_is_an_error(self):
+        self.assertStreamError(
+            [self.heading("Skip", anchor="main-content")],
+            0,
+            "anchor",
+            "#main-content is used by the page itself. Choose another anchor.",
+        )
+
+    def test_a_blank_anchor_never_takes_an_id_the_page_template_uses(self):
+        value = self.clean_stream(self.heading("Main content"))
+        self.assertEqual(value[0].value["anchor"], "main-content-2")
+
     def test_h3_may_follow_a_section_block(self):
         value = self.clean_stream(self.benefits("Benefits"), self.heading("Sleep", "3"))
         self.assertEqual(value[1].value["anchor"], "sleep")
