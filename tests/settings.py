@@ -19,6 +19,8 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 INSTALLED_APPS = [
     "wagtail_clinic",
     "tests.testapp",
+    "wagtail.api.v2",
+    "wagtail.api.v3",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -136,3 +138,9 @@ WAGTAILSEARCH_BACKENDS = {
         "BACKEND": "wagtail.search.backends.database",
     }
 }
+
+WAGTAILAPI_BASE_URL = "http://testserver"
+WAGTAILAPI_LIMIT_MAX = 50
+
+# Background tasks (webhooks, emails) run inline in tests.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

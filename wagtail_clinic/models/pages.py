@@ -20,7 +20,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
 from wagtail.models import Page
 from wagtail.search import index
@@ -28,6 +28,7 @@ from wagtail.search import index
 from wagtail_clinic.blocks import ArticleStreamBlock, MassageTypeStreamBlock, outline
 from wagtail_clinic.blocks.choosers import rendition_prefetch
 from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.fields import ClinicStreamField
 from wagtail_clinic.richtext import expand_rich_text_in
 
 
@@ -173,7 +174,7 @@ class AbstractConditionPage(AlsoKnownAsMixin, ArticleContextMixin, Page):
             "is decorative."
         ),
     )
-    body = StreamField(ArticleStreamBlock(), verbose_name=_("body"), blank=True)
+    body = ClinicStreamField(ArticleStreamBlock(), verbose_name=_("body"), blank=True)
     reviewed_by = models.ForeignKey(
         "wagtail_clinic.Therapist",
         verbose_name=_("medically reviewed by"),
@@ -369,7 +370,9 @@ class AbstractMassageTypePage(AlsoKnownAsMixin, ArticleContextMixin, Page):
         blank=True,
         help_text=_("Describe the image. Leave blank if it is decorative."),
     )
-    body = StreamField(MassageTypeStreamBlock(), verbose_name=_("body"), blank=True)
+    body = ClinicStreamField(
+        MassageTypeStreamBlock(), verbose_name=_("body"), blank=True
+    )
     session_lengths = models.CharField(
         _("session lengths"),
         max_length=100,

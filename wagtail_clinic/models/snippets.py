@@ -98,6 +98,8 @@ class Clinic(TranslatableMixin, index.Indexed, ClusterableModel):
         default=True,
         help_text=_("Shows 'Now booking new appointments!' on booking buttons."),
     )
+    # Feeds Last-Modified of API responses that show the clinic.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, editable=False)
 
     panels = [
         FieldPanel("name"),
