@@ -11,6 +11,7 @@ from .choosers import (
     ClinicChooserBlock,
     MassageTypeChooserBlock,
     RenditionImageChooserBlock,
+    SpecificPageChooserBlock,
 )
 from .clinic import BookingCTABlock, MassageTypeItemBlock, MassageTypesBlock
 from .content import (
@@ -61,5 +62,6 @@ __all__ = [
     "ReferenceItemBlock",
     "ReferencesBlock",
     "RenditionImageChooserBlock",
+    "SpecificPageChooserBlock",
     "outline",
 ]

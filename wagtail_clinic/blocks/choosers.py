@@ -8,7 +8,9 @@ that the number of queries does not grow with the number of chosen items.
 
 import copy
 
-from django.db.models import Prefetch
+from collections import defaultdict
+
+from django.db.models import ForeignKey, Prefetch, prefetch_related_objects
 from wagtail.blocks import PageChooserBlock
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
@@ -60,6 +62,39 @@ class RenditionImageChooserBlock(ImageChooserBlock):
             .in_bulk(ids)
         )
         return _ordered(objects, values)
+
+
+# Page fields that hold a card image, in order of preference.
+CARD_IMAGE_FIELDS = ("image", "hero_image")
+
+
+def prefetch_card_images(pages):
+    """Load the card images of ``pages`` (of any types) with their renditions.
+
+    Costs two queries per (page type, image field) pair, whatever the number
+    of pages.
+    """
+    groups = defaultdict(list)
+    for page in pages:
+        for name in CARD_IMAGE_FIELDS:
+            field = next(
+                (f for f in type(page)._meta.concrete_fields if f.name == name), None
+            )
+            if isinstance(field, ForeignKey):
+                groups[(type(page), name)].append(page)
+    images = get_image_model().objects.prefetch_related(rendition_prefetch())
+    for (_, name), group in groups.items():
+        prefetch_related_objects(group, Prefetch(name, queryset=images))
+
+
+class SpecificPageChooserBlock(PageChooserBlock):
+    """A page chooser that loads the specific pages, with their card images."""
+
+    def bulk_to_python(self, values):
+        ids = [value for value in values if value is not None]
+        pages = list(self.model_class.objects.filter(pk__in=ids).specific())
+        prefetch_card_images(pages)
+        return _ordered({page.pk: page for page in pages}, values)
 
 
 class MassageTypeChooserBlock(PageChooserBlock):

@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from wagtail_clinic.blocks.choosers import ClinicChooserBlock, MassageTypeChooserBlock
+from wagtail_clinic.blocks.choosers import (
+    ClinicChooserBlock,
+    MassageTypeChooserBlock,
+    SpecificPageChooserBlock,
+)
 from wagtail_clinic.blocks.content import PREVIEW_TEMPLATE
 from wagtail_clinic.blocks.values import (
     BookingCTAStructValue,
@@ -134,7 +138,7 @@ class BookingCTABlock(blocks.StructBlock):
         max_length=60,
         help_text=_("Leave blank for a label that matches the action."),
     )
-    link_page = blocks.PageChooserBlock(
+    link_page = SpecificPageChooserBlock(
         label=_("Page"),
         required=False,
         help_text=_("For 'request form' and 'another page': the page to open."),
