@@ -6,7 +6,8 @@ and subclass the abstract page models.
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import StreamField
+from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from wagtail_clinic.blocks import BookingCTABlock, FaqBlock, ImageBlock, KeyFactBlock
@@ -40,3 +41,12 @@ class HostConditionPage(AbstractConditionPage):
 
     parent_page_types = ["wagtailcore.Page"]
     template = "wagtail_clinic/pages/condition_page.html"
+
+
+class PlainArticlePage(Page):
+    """A plain page with one RichTextField: the baseline of benchmarks/."""
+
+    body = RichTextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    api_fields = [APIField("body")]
