@@ -15,3 +15,17 @@ def _isolated_media_root(tmp_path_factory):
     media_root = tmp_path_factory.mktemp("media")
     with override_settings(MEDIA_ROOT=str(media_root)):
         yield media_root
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Start every test with an empty cache.
+
+    Wagtail caches the site root paths, renditions and settings there; a test
+    that adds a second Site must not change the URLs a later test sees.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

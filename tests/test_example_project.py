@@ -44,7 +44,7 @@ article = ConditionPage.objects.get(slug="back-pain")
 site = Site.objects.get(is_default_site=True)
 client = Client()
 pages = {}
-for url in ["/", "/conditions/", "/massage-types/", "/conditions/back-pain/", "/admin/login/"]:
+for url in ["/", "/conditions/", "/massage-types/", "/conditions/back-pain/", "/book/", "/admin/login/"]:
     response = client.get(url)
     pages[url] = {"status": response.status_code, "html": response.content.decode()}
 print(json.dumps({
@@ -119,9 +119,11 @@ def test_demo_content_loads_twice_without_duplicates_and_renders(manage):
     assert counts["wagtail_clinic.Therapist"] == 1
     assert counts["wagtail_clinic.ClinicSettings"] == 1
     assert counts["wagtailimages.Image"] == 6
-    # Root, home, two index pages, four massage types and the article: the
-    # stock "Welcome to your new Wagtail site!" page has been replaced.
-    assert counts["wagtailcore.Page"] == 9
+    assert counts["wagtail_clinic.AppointmentRequestPage"] == 1
+    # Root, home, two index pages, four massage types, the article and the
+    # booking page: the stock "Welcome to your new Wagtail site!" page has
+    # been replaced.
+    assert counts["wagtailcore.Page"] == 10
     assert site["site"] == ["localhost", 80, "HomePage"]
     assert site["admin_is_superuser"] is True
 
@@ -143,6 +145,7 @@ def test_demo_content_loads_twice_without_duplicates_and_renders(manage):
     assert re.search(rf"<h1[^>]*>\s*{re.escape(ARTICLE_TITLE)}\s*</h1>", article_html)
     assert "Every 2 to 3 weeks" in article_html
     assert 'href="tel:+17805550142"' in article_html
+    assert 'name="csrfmiddlewaretoken"' in site["pages"]["/book/"]["html"]
 
 
 def test_example_project_passes_checks_with_no_pending_migrations(manage):

@@ -208,6 +208,7 @@ class TestClinicAdmin(WagtailTestUtils, TestCase):
                     "Therapists",
                     reverse("wagtailsnippets_wagtail_clinic_therapist:list"),
                 ),
+                ("Webhook log", reverse("clinic_webhooks:index")),
             ],
         )
 

@@ -13,3 +13,17 @@ class WagtailClinicAppConfig(AppConfig):
     label = "wagtail_clinic"
     verbose_name = _("Clinic")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.core import checks
+
+        from wagtail_clinic.api import v3
+
+        # Before any Wagtail app's ready() builds the v3 schemas; never raises.
+        v3.install()
+        checks.register(v3.check_app_order, checks.Tags.compatibility)
+        checks.register(v3.check_install, checks.Tags.compatibility)
+
+        from wagtail_clinic import webhooks
+
+        webhooks.connect_signals()

@@ -29,6 +29,77 @@ DEFAULTS = {
     "INDEX_PAGE_SIZE": 24,
     # Include the optional stylesheet in the default base template.
     "INCLUDE_STYLESHEET": True,
+    # Medical review (docs/medical-review.md): months from a review to the
+    # next one, used when an editor leaves "next review due" blank, and how
+    # many days ahead the review report counts an article as "due soon".
+    "REVIEW_INTERVAL_MONTHS": 12,
+    "REVIEW_DUE_SOON_DAYS": 30,
+    # Appointment requests (docs/booking.md). Accepted requests per client IP
+    # (keyed on a keyed hash, never the raw IP) as "N/second|minute|hour|day";
+    # None turns the limit off.
+    "APPOINTMENT_RATE_LIMIT": "5/hour",
+    # Origins (e.g. "https://www.clinic.example") whose browser pages may POST
+    # to /api/v3/clinic/appointment-requests/; "*" allows any.
+    "APPOINTMENT_CORS_ORIGINS": [],
+    # Largest JSON body the appointment endpoint reads, in bytes.
+    "APPOINTMENT_MAX_BODY_SIZE": 16 * 1024,
+    # Days requests are kept before purge_appointment_requests deletes them.
+    "APPOINTMENT_RETENTION_DAYS": 180,
+    # Where new-request notifications go (an address or a list); None means
+    # the clinic's own email address.
+    "APPOINTMENT_NOTIFICATION_EMAIL": None,
+    # Country calling code assumed for phone numbers typed without "+".
+    "PHONE_DEFAULT_COUNTRY_CODE": "1",
+    # Seconds shared caches may keep the clinic API's anonymous responses
+    # (Cache-Control: public, max-age=…); ETags make revalidation cheap.
+    "API_CACHE_MAX_AGE": 60,
+    # Largest `limit` of the clinic API listings; None means Wagtail's
+    # WAGTAILAPI_LIMIT_MAX (20 unless set).
+    "API_LIMIT_MAX": None,
+    # Headless preview: the frontend route that shows a draft, e.g.
+    # "http://localhost:3000/api/preview". When set, pages gain a "Frontend"
+    # preview mode that redirects there with a signed, expiring token.
+    "HEADLESS_PREVIEW_URL": None,
+    # Seconds a preview token stays valid (and its stored draft is kept).
+    "HEADLESS_PREVIEW_MAX_AGE": 3600,
+    # Publish notifications: [{"url": "https://…/api/revalidate",
+    # "secret": "…"}, …]; optional per endpoint: "events", a list of the
+    # events it wants (default: all).
+    "WEBHOOKS": [],
+    # Page models that trigger webhooks, as "app_label.ModelName" labels;
+    # None means every page type of the site.
+    "WEBHOOK_PAGE_MODELS": None,
+    # Seconds to wait for a frontend to answer a webhook.
+    "WEBHOOK_TIMEOUT": 5,
+    # Attempts per delivery (the first one included) before giving up.
+    "WEBHOOK_MAX_ATTEMPTS": 5,
+    # Seconds before the first retry; each further retry waits twice as long.
+    "WEBHOOK_RETRY_BACKOFF": 60,
+    # Reader comments (docs/comments.md). Publish a commenter's new comments
+    # at once if an earlier one (same email, matched by a keyed hash) was
+    # approved; otherwise every comment waits for moderation.
+    "COMMENTS_AUTO_APPROVE_RETURNING": False,
+    # Hidden honeypot field: "silent" answers bots as if their comment was
+    # received (nothing is stored), "reject" shows an error, None turns it off.
+    "COMMENTS_HONEYPOT": "silent",
+    # Seconds a reader must spend on the form before sending (a signed
+    # timestamp travels with it), and how long a form stays valid. None or 0
+    # turns the minimum off.
+    "COMMENTS_MIN_FILL_SECONDS": 3,
+    "COMMENTS_FORM_MAX_AGE": 24 * 3600,
+    # Most links a comment may hold; None means no limit.
+    "COMMENTS_MAX_LINKS": 2,
+    # Accepted comments per client IP (a keyed hash of it), e.g. "10/hour";
+    # None turns the limit off.
+    "COMMENTS_RATE_LIMIT": "10/hour",
+    # Longest comment, in characters.
+    "COMMENTS_MAX_LENGTH": 3000,
+    # Words, phrases or domains (e.g. "casino", "spam.example") that no name,
+    # email or comment may contain; matched whole and case-insensitively.
+    "COMMENTS_BLOCKLIST": [],
+    # Where "comment awaiting moderation" emails go (an address or a list);
+    # None means every active user who may moderate comments.
+    "COMMENTS_NOTIFICATION_EMAIL": None,
 }
 
 

@@ -2,14 +2,29 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.api.v3.urls import api as api_v3
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+
+# API v2: Wagtail's stable, read-only API. Clinic blocks arrive fully
+# expanded here too.
+api_v2 = WagtailAPIRouter("wagtailapi_v2")
+api_v2.register_endpoint("pages", PagesAPIViewSet)
+api_v2.register_endpoint("images", ImagesAPIViewSet)
+api_v2.register_endpoint("documents", DocumentsAPIViewSet)
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    # The wagtail-clinic JSON API (v2 and v3 endpoints) will be included here,
-    # before Wagtail's catch-all page route below.
+    path("api/v2/", api_v2.urls),
+    # API v3 (a preview in Wagtail 8): pages, images, documents, OpenAPI at
+    # /api/v3/openapi.json, and wagtail-clinic's endpoints under
+    # /api/v3/clinic/ (mounted by the app; see its README).
+    path("api/v3/", api_v3.urls),
 ]
 
 if settings.DEBUG:

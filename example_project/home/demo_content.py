@@ -178,6 +178,21 @@ MASSAGE_TYPE_INDEX = {
     ),
 }
 
+APPOINTMENT_PAGE = {
+    "slug": "book",
+    "title": "Book an appointment",
+    "intro": (
+        "<p>Tell us which days and times suit you and we will call or email to "
+        "confirm an appointment, usually within one working day. Prefer to book "
+        "yourself? Use our <b>online booking</b> from any massage type's page.</p>"
+    ),
+    "thank_you_text": (
+        "<p>Thank you! We have your request and will be in touch within one "
+        "working day to find a time.</p>"
+    ),
+    "privacy_notice_version": "2026-01",
+}
+
 
 # Massage types ------------------------------------------------------------
 

@@ -46,6 +46,7 @@ class HomePage(Page):
     subpage_types = [
         "wagtail_clinic.ConditionIndexPage",
         "wagtail_clinic.MassageTypeIndexPage",
+        "wagtail_clinic.AppointmentRequestPage",
     ]
     max_count = 1
 

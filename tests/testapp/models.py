@@ -50,3 +50,4 @@ class PlainArticlePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
     api_fields = [APIField("body")]
+    subpage_types = []

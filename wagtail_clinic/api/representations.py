@@ -1,14 +1,23 @@
-"""Build the JSON values of images, pages, clinics and therapists.
+"""Build the JSON values of images, pages, clinics, therapists and rich text.
 
 One function per kind of reference, shared by every block and page field, so
 the same object always has the same shape in the API (see ``schemas``). They
 use only data loaded in bulk beforehand (see ``blocks.choosers``): no
 function here queries the database once renditions exist.
+
+The second half holds the helpers blocks use to read their serialisation
+context (the request, the rich text format) and to share per-request values
+(the default clinic, the disclaimer) between the blocks of one response.
 """
 
 from django.conf import settings
+from django.utils.html import format_html, linebreaks
+from wagtail.api.rich_text import APIRichText
+from wagtail.rich_text import RichText, expand_db_html, get_text_for_indexing
+from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
 from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.richtext import expand_rich_text_in
 
 
 def absolute_url(url):
@@ -26,10 +35,17 @@ def image_representation(image, alt=""):
         image: a Wagtail image, ideally loaded with its renditions prefetched.
         alt: the alt text to report; "" for decorative images.
     """
+    from wagtail.images.models import SourceImageIOError
+
     if image is None:
         return None
     purposes = clinic_settings.RENDITIONS
-    renditions = image.get_renditions(*purposes.values())
+    try:
+        renditions = image.get_renditions(*purposes.values())
+    except SourceImageIOError:
+        # The original file is missing (e.g. a database copied without its
+        # media): list no renditions rather than fail the whole response.
+        purposes, renditions = {}, {}
     return {
         "id": image.pk,
         "title": image.title,
@@ -58,12 +74,40 @@ def page_image(page):
 
 
 def page_summary(page):
-    """The one-line summary of a page: its summary, lede or search description."""
+    """The one-line summary of a page: its summary, lede or search description.
+
+    Always plain text: a rich text intro (as on the index pages) is reduced to
+    its text, so no database HTML ever reaches a card.
+    """
     for field in ("summary", "intro", "search_description"):
         value = getattr(page, field, "")
         if isinstance(value, str) and value:
+            if _is_rich_text_field(page, field):
+                value = get_text_for_indexing(value)
             return value
     return ""
+
+
+def _is_rich_text_field(page, name):
+    from wagtail.fields import RichTextField
+
+    field = next((f for f in page._meta.concrete_fields if f.name == name), None)
+    return isinstance(field, RichTextField)
+
+
+def live_page(page):
+    """``page`` if it is live (so it can be linked to), else None."""
+    return page if page is not None and page.live else None
+
+
+def page_path(page, request=None):
+    """The URL path of ``page`` within its own site ("" when it has none).
+
+    Unlike ``Page.get_url``, never an absolute URL, even on multi-site
+    installs where the page belongs to another site than the request.
+    """
+    parts = page.get_url_parts(request)
+    return parts[2] if parts else ""
 
 
 def page_representation(page, request=None):
@@ -82,7 +126,7 @@ def page_representation(page, request=None):
         "type": page.specific_class._meta.label,
         "title": page.title,
         "url": page.get_full_url(request) or "",
-        "path": page.get_url(request) or "",
+        "path": page_path(page, request),
         "summary": page_summary(page),
         "image": image_representation(image, alt),
     }
@@ -136,3 +180,142 @@ def therapist_representation(therapist):
         "registration_number": therapist.registration_number,
         "photo": image_representation(therapist.photo, therapist.display_name),
     }
+
+
+# The context of ``get_api_representation`` is the DRF serializer context in
+# v2, ninja's resolver context in v3, or None when a host calls a block
+# directly. These helpers read the request from it and memoise per-request
+# values in it, under private keys, so that every block of a body shares them.
+
+#: The key API v2's views (and our blocks) store the resolved format under.
+RICH_TEXT_FORMAT_KEY = "_wagtail_rich_text_format"
+_MEMO_KEY = "_wagtail_clinic_memo"
+
+
+def api_request(context):
+    """The request of an API serialisation context, or None."""
+    return context.get("request") if context else None
+
+
+def _memo(context, key, factory):
+    if context is None:
+        return factory()
+    memo = context.setdefault(_MEMO_KEY, {})
+    if key not in memo:
+        memo[key] = factory()
+    return memo[key]
+
+
+def rich_text_format(context):
+    """The rich text output format for this serialisation.
+
+    ``?rich_text_format=`` of the request, else ``WAGTAILAPI_RICH_TEXT_FORMAT``,
+    else ``db_html``, exactly as Wagtail's ``RichTextBlock`` resolves it.
+
+    Raises:
+        wagtail.api.rich_text.RichTextFormatError: for an unknown format (the
+            v2 and v3 views reject those with a 400 before blocks run).
+    """
+    if context and context.get(RICH_TEXT_FORMAT_KEY):
+        return context[RICH_TEXT_FORMAT_KEY]
+    request = api_request(context)
+    raw = request.GET.get("rich_text_format") if request is not None else None
+    resolved = APIRichText.resolve_format(raw)
+    if context is not None:
+        context[RICH_TEXT_FORMAT_KEY] = resolved
+    return resolved
+
+
+def prepare_rich_text(value, context):
+    """Expand the links of all rich text in ``value`` in one batch, if needed.
+
+    Call it at the top of a container's ``get_api_representation`` (a stream
+    or a struct holding several rich text values): the ``html`` and
+    ``markdown`` formats then cost two queries for the whole container
+    instead of two per linked value.
+    """
+    if rich_text_format(context) in ("html", "markdown"):
+        expand_rich_text_in(value)
+
+
+def rich_text_representation(value, output_format, features=None):
+    """A rich text value in an API output format.
+
+    Same output as Wagtail's ``APIRichText.serialize``, but uses the links
+    expanded in a batch by ``prepare_rich_text`` when there are some:
+
+    - ``db_html``: the stored HTML;
+    - ``html``: the expanded HTML;
+    - ``markdown``: the expanded HTML converted to Markdown (Wagtail resolves
+      each page link with its own queries instead);
+    - ``db_markdown``: page links become ``wagtail://page?id=…`` destinations
+      before conversion, which is what Wagtail writes, without its per-link
+      page lookups.
+
+    Args:
+        value: a ``RichText`` (ideally ``BatchedRichText``), a string or None.
+        output_format: a resolved format (see ``rich_text_format``).
+        features: the editor's features; Markdown keeps only these.
+    """
+    source = value.source if isinstance(value, RichText) else value
+    source = source or ""
+    if output_format == "db_html":
+        return source
+    if output_format == "db_markdown":
+        return _markdown(_page_links_as_references(source), features, resolved=False)
+    html = getattr(value, "expanded_html", None)
+    if html is None:
+        html = expand_db_html(source)
+    if output_format == "html":
+        return html
+    if output_format == "markdown":
+        return _markdown(html, features, resolved=True)
+    return APIRichText.serialize(source, format=output_format, features=features)
+
+
+def plain_text_as_rich_text(text):
+    """Plain text (e.g. the default disclaimer) as database HTML paragraphs."""
+    return linebreaks(str(text), autoescape=True) if text else ""
+
+
+def _markdown(html, features, *, resolved):
+    # Lazy import, as in Wagtail: the admin app is only needed for Markdown.
+    from wagtail.admin.rich_text.converters.markdown_db import MarkdownConverter
+
+    return MarkdownConverter(features).from_database_format(html, resolved=resolved)
+
+
+def _page_links_as_references(html):
+    from wagtail.admin.rich_text.converters.markdown_db import wagtail_ref
+
+    def replace(match):
+        attrs = extract_attrs(match.group(1))
+        if attrs.get("linktype") != "page" or "id" not in attrs:
+            return match.group(0)
+        return format_html('<a href="{}">', wagtail_ref("page", id=attrs["id"]))
+
+    return FIND_A_TAG.sub(replace, html)
+
+
+def default_clinic(context):
+    """The default clinic of the request's site (or the default site), or None."""
+    from wagtail_clinic.models.settings import get_default_clinic
+
+    return _memo(
+        context, "default_clinic", lambda: get_default_clinic(api_request(context))
+    )
+
+
+def default_disclaimer(context):
+    """The disclaimer text blank disclaimer callouts show."""
+    from wagtail_clinic.models.settings import DEFAULT_DISCLAIMER, get_clinic_settings
+
+    def load():
+        site_settings = get_clinic_settings(api_request(context))
+        return (
+            site_settings.disclaimer
+            if site_settings is not None
+            else DEFAULT_DISCLAIMER
+        )
+
+    return _memo(context, "default_disclaimer", load)

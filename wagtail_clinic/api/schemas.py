@@ -6,9 +6,9 @@ their JSON schemas. Class names are prefixed with ``Clinic`` because
 django-ninja names OpenAPI components after classes.
 """
 
-from typing import Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 
 class ClinicSchema(BaseModel):
@@ -111,3 +111,278 @@ class ClinicBookingButton(ClinicSchema):
 
 
 ClinicToneLiteral = Literal["info", "warning", "disclaimer"]
+
+
+ClinicBookingActionLiteral = Literal["book_online", "call", "request_form", "link"]
+
+RICH_TEXT_DESCRIPTION = (
+    "Rich text in the requested `rich_text_format`: db_html (the default, or "
+    "WAGTAILAPI_RICH_TEXT_FORMAT), html (links resolved), db_markdown or markdown."
+)
+
+
+def rich_text_type(features=None):
+    """The type of a rich text value: a string, with its editor features.
+
+    Args:
+        features: the rich text features the editor allows, published as
+            ``x-rich-text-features`` like Wagtail's v3 ``RichTextField``.
+    """
+    extra = {"x-rich-text-features": list(features)} if features is not None else None
+    return Annotated[
+        str, Field(description=RICH_TEXT_DESCRIPTION, json_schema_extra=extra)
+    ]
+
+
+ANCHOR_DESCRIPTION = (
+    'The id of the section heading, for #links and the outline; "" when the '
+    "block has no heading."
+)
+
+
+# Block values, one per block. ``Block.api_schema()`` returns them.
+
+
+class ClinicHeading(ClinicSchema):
+    """A section (level 2) or subsection (level 3) heading."""
+
+    text: str
+    level: Literal[2, 3]
+    anchor: str = Field(
+        min_length=1,
+        description="The heading's id: the editor's anchor, or one made from the text.",
+    )
+
+
+class ClinicSource(ClinicSchema):
+    """Where a figure comes from."""
+
+    title: str
+    url: str = Field(description='Link to the source, or "".')
+
+
+class ClinicKeyFact(ClinicSchema):
+    """A highlighted statistic, e.g. "85%" of adults…"""
+
+    value: str
+    statement: str
+    source: ClinicSource | None
+
+
+class ClinicMassageTypeItem(ClinicSchema):
+    """One massage type of a list; a chosen page lends title and description."""
+
+    title: str = Field(min_length=1)
+    description: str = Field(
+        description="The editor's description, or the chosen page's summary."
+    )
+    page: ClinicPageLink | None = Field(
+        description="The chosen massage-type page, if it is live."
+    )
+
+
+class ClinicMassageTypes(ClinicSchema):
+    """A list of massage types that help with a condition."""
+
+    heading: str
+    anchor: str = Field(description=ANCHOR_DESCRIPTION)
+    intro: str
+    items: list[ClinicMassageTypeItem]
+
+
+class ClinicBenefit(ClinicSchema):
+    title: str
+    description: str
+
+
+class ClinicBenefits(ClinicSchema):
+    """A list of health benefits."""
+
+    heading: str
+    anchor: str = Field(description=ANCHOR_DESCRIPTION)
+    intro: str
+    items: list[ClinicBenefit]
+
+
+class ClinicFrequency(ClinicSchema):
+    """How often to have treatment."""
+
+    heading: str
+    anchor: str = Field(description=ANCHOR_DESCRIPTION)
+    how_often: str
+    note: str
+
+
+class ClinicFaqItem(ClinicSchema):
+    question: str
+    answer: rich_text_type()
+
+
+class ClinicFaq(ClinicSchema):
+    """Questions and answers."""
+
+    heading: str
+    anchor: str = Field(description=ANCHOR_DESCRIPTION)
+    items: list[ClinicFaqItem]
+
+
+class ClinicCallout(ClinicSchema):
+    """A note, warning or medical disclaimer."""
+
+    tone: ClinicToneLiteral
+    heading: str
+    text: rich_text_type() = Field(
+        description=(
+            "Rich text in the requested `rich_text_format`. A disclaimer left "
+            "blank carries the site's default disclaimer."
+        )
+    )
+
+
+class ClinicFigure(ClinicSchema):
+    """An image with its alt text and caption."""
+
+    image: ClinicImage | None
+    alt: str = Field(description='Alt text; "" when the image is decorative.')
+    decorative: bool
+    caption: str
+
+
+class ClinicQuote(ClinicSchema):
+    text: str
+    attribution: str
+
+
+class ClinicBookingCTA(ClinicSchema):
+    """A call to action to book an appointment, with the clinic inline."""
+
+    heading: str
+    anchor: str = Field(description=ANCHOR_DESCRIPTION)
+    text: str
+    action: ClinicBookingActionLiteral
+    clinic: ClinicDetails | None = Field(
+        description="The chosen clinic, or the site's default clinic."
+    )
+    button: ClinicBookingButton | None = Field(
+        description="The button to show; null when the action has nowhere to go."
+    )
+    accepting_new_patients: bool
+    link_page: ClinicPageLink | None = Field(
+        description="The chosen page (request form or other page), if it is live."
+    )
+    link_url: str
+
+
+class ClinicReference(ClinicSchema):
+    title: str
+    url: str
+    publisher: str
+    year: int | None
+
+
+class ClinicReferences(ClinicSchema):
+    """The sources an article relies on."""
+
+    heading: str
+    anchor: str = Field(description=ANCHOR_DESCRIPTION)
+    items: list[ClinicReference]
+
+
+class ClinicOutlineEntry(ClinicSchema):
+    """One entry of an article's table of contents."""
+
+    level: Literal[2, 3]
+    text: str
+    anchor: str
+
+
+# Stream items: {type, value, id}, discriminated on ``type``.
+
+_stream_item_types = {}
+
+
+def _schema_class_names(cls=ClinicSchema):
+    names = {cls.__name__}
+    for subclass in cls.__subclasses__():
+        names |= _schema_class_names(subclass)
+    return names
+
+
+def stream_item_type(name, value_type):
+    """The pydantic type of one stream item: ``{type: name, value, id}``.
+
+    Item types are shared by every stream with the same child name and value
+    type (the article and massage-type bodies share ``ClinicHeadingBlock``),
+    and named ``Clinic<Name>Block``; a host stream that reuses a name for
+    another value type gets a numbered name, so OpenAPI components (named
+    after classes) never shadow each other.
+    """
+    key = (name, repr(value_type))
+    if key not in _stream_item_types:
+        camel = "".join(part.capitalize() for part in name.split("_"))
+        taken = _schema_class_names()
+        class_name, number = f"Clinic{camel}Block", 2
+        while class_name in taken:
+            class_name, number = f"Clinic{camel}Block{number}", number + 1
+        _stream_item_types[key] = create_model(
+            class_name,
+            __base__=ClinicSchema,
+            __doc__=f"A {name!r} block of a stream.",
+            type=(Literal[name], ...),
+            value=(value_type, ...),
+            id=(str, Field(description="The block's unique id (a UUID).")),
+        )
+    return _stream_item_types[key]
+
+
+def stream_api_schema(stream_block):
+    """The type of a StreamBlock's API value: a list of discriminated items.
+
+    Args:
+        stream_block: any ``StreamBlock``; each child's type comes from
+            ``block_api_schema``.
+    """
+    items = tuple(
+        stream_item_type(name, block_api_schema(child))
+        for name, child in stream_block.child_blocks.items()
+    )
+    if not items:
+        return list[Any]
+    if len(items) == 1:
+        return list[items[0]]
+    return list[Annotated[Union[items], Field(discriminator="type")]]  # noqa: UP007
+
+
+def block_api_schema(block):
+    """The declared type of ``block``'s API value.
+
+    Our blocks declare it with ``api_schema()``. For Wagtail's own blocks
+    (in a host's stream) it follows their default output: streams and lists
+    recursively, plain field blocks as their scalar type, anything else (such
+    as a StructBlock or a chooser of a host's model) as ``Any``.
+    """
+    api_schema = getattr(block, "api_schema", None)
+    if callable(api_schema):
+        return api_schema()
+
+    from wagtail import blocks
+    from wagtail.blocks.field_block import ChooserBlock
+
+    if isinstance(block, blocks.StreamBlock):
+        return stream_api_schema(block)
+    if isinstance(block, blocks.ListBlock):
+        return list[block_api_schema(block.child_block)]
+    if isinstance(block, blocks.RichTextBlock):
+        return rich_text_type(block.features)
+    if isinstance(block, ChooserBlock):
+        return int | None
+    scalars = (
+        ((blocks.CharBlock, blocks.TextBlock, blocks.URLBlock, blocks.EmailBlock), str),
+        ((blocks.BooleanBlock,), bool),
+        ((blocks.IntegerBlock,), int),
+        ((blocks.FloatBlock,), float),
+    )
+    for classes, python_type in scalars:
+        if isinstance(block, classes):
+            return python_type | None
+    return Any

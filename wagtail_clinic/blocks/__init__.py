@@ -34,6 +34,7 @@ from .streams import (
     ArticleStreamBlock,
     MassageTypeStreamBlock,
     OutlineValidationMixin,
+    StreamAPIMixin,
     outline,
 )
 
@@ -63,5 +64,6 @@ __all__ = [
     "ReferencesBlock",
     "RenditionImageChooserBlock",
     "SpecificPageChooserBlock",
+    "StreamAPIMixin",
     "outline",
 ]

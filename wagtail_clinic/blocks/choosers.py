@@ -16,6 +16,14 @@ from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from wagtail_clinic.api.representations import (
+    api_request,
+    clinic_representation,
+    image_representation,
+    live_page,
+    page_representation,
+)
+from wagtail_clinic.api.schemas import ClinicDetails, ClinicImage, ClinicPageLink
 from wagtail_clinic.conf import clinic_settings
 
 
@@ -63,6 +71,15 @@ class RenditionImageChooserBlock(ImageChooserBlock):
         )
         return _ordered(objects, values)
 
+    def get_api_representation(self, value, context=None):
+        # On its own, the image's default alt text (its description or title);
+        # ImageBlock passes the editor's alt text instead.
+        alt = value.default_alt_text if value is not None else ""
+        return image_representation(value, alt)
+
+    def api_schema(self):
+        return ClinicImage | None
+
 
 # Page fields that hold a card image, in order of preference.
 CARD_IMAGE_FIELDS = ("image", "hero_image")
@@ -96,6 +113,17 @@ class SpecificPageChooserBlock(PageChooserBlock):
         prefetch_card_images(pages)
         return _ordered({page.pk: page for page in pages}, values)
 
+    def to_python(self, value):
+        # A single value (outside a batch) is specific too.
+        return self.bulk_to_python([value])[0] if value is not None else None
+
+    def get_api_representation(self, value, context=None):
+        # Only live pages: a draft has no public URL and must not leak.
+        return page_representation(live_page(value), api_request(context))
+
+    def api_schema(self):
+        return ClinicPageLink | None
+
 
 class MassageTypeChooserBlock(PageChooserBlock):
     """Chooses a massage-type page, loading its image and renditions in bulk."""
@@ -112,6 +140,13 @@ class MassageTypeChooserBlock(PageChooserBlock):
             .in_bulk(ids)
         )
         return _ordered(objects, values)
+
+    def get_api_representation(self, value, context=None):
+        # Only live pages: a draft has no public URL and must not leak.
+        return page_representation(live_page(value), api_request(context))
+
+    def api_schema(self):
+        return ClinicPageLink | None
 
 
 class ClinicChooserBlock(SnippetChooserBlock):
@@ -131,3 +166,9 @@ class ClinicChooserBlock(SnippetChooserBlock):
             ids
         )
         return _ordered(objects, values)
+
+    def get_api_representation(self, value, context=None):
+        return clinic_representation(value)
+
+    def api_schema(self):
+        return ClinicDetails | None

@@ -5,6 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from wagtail_clinic.api.representations import (
+    api_request,
+    clinic_representation,
+    default_clinic,
+    live_page,
+    page_representation,
+)
+from wagtail_clinic.api.schemas import (
+    ClinicBookingCTA,
+    ClinicMassageTypeItem,
+    ClinicMassageTypes,
+)
 from wagtail_clinic.blocks.choosers import (
     ClinicChooserBlock,
     MassageTypeChooserBlock,
@@ -57,6 +69,17 @@ class MassageTypeItemBlock(blocks.StructBlock):
             )
         return value
 
+    def get_api_representation(self, value, context=None):
+        # A page that is not live lends nothing (see MassageTypeItemStructValue).
+        return {
+            "title": str(value.title),
+            "description": str(value.description_text or ""),
+            "page": page_representation(value.linked_page, api_request(context)),
+        }
+
+    def api_schema(self):
+        return ClinicMassageTypeItem
+
     class Meta:
         icon = "user"
         label = _("Massage type")
@@ -76,6 +99,22 @@ class MassageTypesBlock(blocks.StructBlock):
     items = blocks.ListBlock(
         MassageTypeItemBlock(), min_num=1, label=_("Massage types")
     )
+
+    def get_api_representation(self, value, context=None):
+        item_block = self.child_blocks["items"].child_block
+        return {
+            "heading": str(value.get("heading") or ""),
+            "anchor": value.anchor_id,
+            "intro": str(value.get("intro") or ""),
+            # Entries with nothing to show are left out, as on the page.
+            "items": [
+                item_block.get_api_representation(item, context)
+                for item in value.visible_items
+            ],
+        }
+
+    def api_schema(self):
+        return ClinicMassageTypes
 
     class Meta:
         icon = "list-ul"
@@ -132,6 +171,15 @@ class BookingCTABlock(blocks.StructBlock):
         ],
         default="book_online",
     )
+    massage_type = MassageTypeChooserBlock(
+        label=_("Massage type"),
+        required=False,
+        help_text=_(
+            "For 'book online': open this treatment in the booking system, if the "
+            "clinic has a booking link for massage types. On a massage type's "
+            "page that massage type is used anyway."
+        ),
+    )
     button_label = blocks.CharBlock(
         label=_("Button label"),
         required=False,
@@ -141,7 +189,10 @@ class BookingCTABlock(blocks.StructBlock):
     link_page = SpecificPageChooserBlock(
         label=_("Page"),
         required=False,
-        help_text=_("For 'request form' and 'another page': the page to open."),
+        help_text=_(
+            "For 'request form' (leave blank for the site's appointment request "
+            "page) and 'another page': the page to open."
+        ),
     )
     link_url = blocks.URLBlock(
         label=_("Web address"),
@@ -156,10 +207,54 @@ class BookingCTABlock(blocks.StructBlock):
         request = context.get("request")
         clinic = value.get("clinic") or get_default_clinic(request)
         context["clinic"] = clinic
-        context["cta"] = value.resolve(clinic, request=request)
+        context["cta"] = value.resolve(
+            clinic, request=request, page=context.get("page")
+        )
         return context
 
+    def get_api_representation(self, value, context=None):
+        request = api_request(context)
+        clinic = value.get("clinic") or default_clinic(context)
+        button = value.resolve(
+            clinic, request=request, page=(context or {}).get("page")
+        )
+        return {
+            "heading": str(value.get("heading") or ""),
+            "anchor": value.anchor_id,
+            "text": str(value.get("text") or ""),
+            "action": value.get("action") or "book_online",
+            "clinic": clinic_representation(clinic),
+            "button": (
+                {
+                    "label": button.label,
+                    "href": button.href,
+                    "external": button.is_external,
+                }
+                if button is not None
+                else None
+            ),
+            "accepting_new_patients": bool(
+                clinic is not None and clinic.accepting_new_patients
+            ),
+            # The page the button opens: the chosen one, or the site's request
+            # form page found for a "request form" button left blank.
+            "link_page": page_representation(
+                (button.page if button is not None else None)
+                or live_page(value.get("link_page")),
+                request,
+            ),
+            "link_url": str(value.get("link_url") or ""),
+        }
+
+    def api_schema(self):
+        return ClinicBookingCTA
+
     def clean(self, value):
+        from wagtail_clinic.booking import (
+            booking_link,
+            find_request_form_page,
+            massage_type_of,
+        )
         from wagtail_clinic.models.settings import get_default_clinic
 
         value = super().clean(value)
@@ -172,7 +267,9 @@ class BookingCTABlock(blocks.StructBlock):
                     "Choose a clinic: no default clinic is set in Settings › "
                     "Clinic settings."
                 )
-            elif action == "book_online" and not clinic.booking_url:
+            elif action == "book_online" and not booking_link(
+                clinic, massage_type_of(value.get("massage_type"))
+            ):
                 errors["clinic"] = _(
                     "%(clinic)s has no online booking URL. Add one to the clinic, "
                     "choose another clinic or another button action."
@@ -182,8 +279,15 @@ class BookingCTABlock(blocks.StructBlock):
                     "%(clinic)s has no phone number. Add one to the clinic, "
                     "choose another clinic or another button action."
                 ) % {"clinic": clinic}
-        elif action == "request_form" and value.get("link_page") is None:
-            errors["link_page"] = _("Choose the appointment request page.")
+        elif (
+            action == "request_form"
+            and value.get("link_page") is None
+            and find_request_form_page() is None
+        ):
+            errors["link_page"] = _(
+                "Choose the appointment request page: the site has no published "
+                "appointment request page to use."
+            )
         elif action == "link" and not (value.get("link_page") or value.get("link_url")):
             errors["link_page"] = _("Choose a page or enter a web address.")
         if errors:

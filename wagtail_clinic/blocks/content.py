@@ -12,6 +12,29 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from wagtail_clinic.api.representations import (
+    default_disclaimer,
+    image_representation,
+    plain_text_as_rich_text,
+    prepare_rich_text,
+    rich_text_format,
+    rich_text_representation,
+)
+from wagtail_clinic.api.schemas import (
+    ClinicBenefit,
+    ClinicBenefits,
+    ClinicCallout,
+    ClinicFaq,
+    ClinicFaqItem,
+    ClinicFigure,
+    ClinicFrequency,
+    ClinicHeading,
+    ClinicKeyFact,
+    ClinicQuote,
+    ClinicReference,
+    ClinicReferences,
+    rich_text_type,
+)
 from wagtail_clinic.blocks.choosers import RenditionImageChooserBlock
 from wagtail_clinic.blocks.values import (
     HeadingStructValue,
@@ -58,6 +81,19 @@ class BatchedRichTextBlock(blocks.RichTextBlock):
     def value_from_form(self, value):
         return BatchedRichText(value)
 
+    def get_api_representation(self, value, context=None):
+        """The text in the request's ``rich_text_format``.
+
+        Uses the links expanded for the whole stream when the stream (or a
+        struct around it) has batched them; see ``prepare_rich_text``.
+        """
+        return rich_text_representation(
+            value, rich_text_format(context), features=self.features
+        )
+
+    def api_schema(self):
+        return rich_text_type(self.features)
+
 
 class HeadingBlock(blocks.StructBlock):
     """A section (H2) or subsection (H3) heading with a linkable anchor."""
@@ -86,6 +122,16 @@ class HeadingBlock(blocks.StructBlock):
             "blank to make one from the heading text."
         ),
     )
+
+    def get_api_representation(self, value, context=None):
+        return {
+            "text": str(value.get("text") or ""),
+            "level": value.level_number,
+            "anchor": value.anchor_id,
+        }
+
+    def api_schema(self):
+        return ClinicHeading
 
     class Meta:
         icon = "title"
@@ -158,6 +204,22 @@ class KeyFactBlock(blocks.StructBlock):
             )
         return value
 
+    def get_api_representation(self, value, context=None):
+        source = None
+        if value.has_source:
+            source = {
+                "title": str(value.get("source_title") or ""),
+                "url": str(value.get("source_url") or ""),
+            }
+        return {
+            "value": str(value.get("value") or ""),
+            "statement": str(value.get("statement") or ""),
+            "source": source,
+        }
+
+    def api_schema(self):
+        return ClinicKeyFact
+
     class Meta:
         icon = "pick"
         label = _("Key fact")
@@ -185,6 +247,15 @@ class BenefitItemBlock(blocks.StructBlock):
         help_text=_("One or two sentences explaining the benefit."),
     )
 
+    def get_api_representation(self, value, context=None):
+        return {
+            "title": str(value.get("title") or ""),
+            "description": str(value.get("description") or ""),
+        }
+
+    def api_schema(self):
+        return ClinicBenefit
+
     class Meta:
         icon = "check"
         label = _("Benefit")
@@ -201,6 +272,19 @@ class BenefitsBlock(blocks.StructBlock):
     )
     intro = blocks.TextBlock(label=_("Introduction"), required=False, max_length=500)
     items = blocks.ListBlock(BenefitItemBlock(), min_num=1, label=_("Benefits"))
+
+    def get_api_representation(self, value, context=None):
+        return {
+            "heading": str(value.get("heading") or ""),
+            "anchor": value.anchor_id,
+            "intro": str(value.get("intro") or ""),
+            "items": self.child_blocks["items"].get_api_representation(
+                value.get("items") or [], context
+            ),
+        }
+
+    def api_schema(self):
+        return ClinicBenefits
 
     class Meta:
         icon = "list-ul"
@@ -246,6 +330,17 @@ class FrequencyBlock(blocks.StructBlock):
         help_text=_("Who it applies to, or when to come more or less often."),
     )
 
+    def get_api_representation(self, value, context=None):
+        return {
+            "heading": str(value.get("heading") or ""),
+            "anchor": value.anchor_id,
+            "how_often": str(value.get("how_often") or ""),
+            "note": str(value.get("note") or ""),
+        }
+
+    def api_schema(self):
+        return ClinicFrequency
+
     class Meta:
         icon = "date"
         label = _("How often")
@@ -267,6 +362,17 @@ class FaqItemBlock(blocks.StructBlock):
     question = blocks.CharBlock(label=_("Question"), max_length=255)
     answer = BatchedRichTextBlock(label=_("Answer"), features=PARAGRAPH_FEATURES)
 
+    def get_api_representation(self, value, context=None):
+        return {
+            "question": str(value.get("question") or ""),
+            "answer": self.child_blocks["answer"].get_api_representation(
+                value.get("answer"), context
+            ),
+        }
+
+    def api_schema(self):
+        return ClinicFaqItem
+
     class Meta:
         icon = "help"
         label = _("Question")
@@ -282,6 +388,20 @@ class FaqBlock(blocks.StructBlock):
         default=_("Frequently asked questions"),
     )
     items = blocks.ListBlock(FaqItemBlock(), min_num=1, label=_("Questions"))
+
+    def get_api_representation(self, value, context=None):
+        # All answers' links in one batch, also when used outside our streams.
+        prepare_rich_text(value, context)
+        return {
+            "heading": str(value.get("heading") or ""),
+            "anchor": value.anchor_id,
+            "items": self.child_blocks["items"].get_api_representation(
+                value.get("items") or [], context
+            ),
+        }
+
+    def api_schema(self):
+        return ClinicFaq
 
     class Meta:
         icon = "help"
@@ -338,6 +458,27 @@ class CalloutBlock(blocks.StructBlock):
                 settings.disclaimer if settings is not None else DEFAULT_DISCLAIMER
             )
         return context
+
+    def get_api_representation(self, value, context=None):
+        tone = value.get("tone") or "info"
+        text = value.get("text")
+        if text:
+            text = self.child_blocks["text"].get_api_representation(text, context)
+        elif tone == "disclaimer":
+            # The same default the template shows, as rich text paragraphs.
+            text = rich_text_representation(
+                plain_text_as_rich_text(default_disclaimer(context)),
+                rich_text_format(context),
+                features=self.child_blocks["text"].features,
+            )
+        return {
+            "tone": tone,
+            "heading": str(value.get("heading") or ""),
+            "text": text or "",
+        }
+
+    def api_schema(self):
+        return ClinicCallout
 
     def clean(self, value):
         value = super().clean(value)
@@ -404,6 +545,18 @@ class ImageBlock(blocks.StructBlock):
             )
         return value
 
+    def get_api_representation(self, value, context=None):
+        alt = str(value.alt or "")
+        return {
+            "image": image_representation(value.get("image"), alt),
+            "alt": alt,
+            "decorative": bool(value.get("decorative")),
+            "caption": str(value.get("caption") or ""),
+        }
+
+    def api_schema(self):
+        return ClinicFigure
+
     def get_preview_value(self):
         # Evaluated when the block picker opens, so it can use the image library.
         return self.to_python(
@@ -434,6 +587,15 @@ class QuoteBlock(blocks.StructBlock):
         max_length=150,
         help_text=_("Who said it. Get consent before quoting a patient by name."),
     )
+
+    def get_api_representation(self, value, context=None):
+        return {
+            "text": str(value.get("text") or ""),
+            "attribution": str(value.get("attribution") or ""),
+        }
+
+    def api_schema(self):
+        return ClinicQuote
 
     class Meta:
         icon = "openquote"
@@ -472,6 +634,17 @@ class ReferenceItemBlock(blocks.StructBlock):
             )
         return value
 
+    def get_api_representation(self, value, context=None):
+        return {
+            "title": str(value.get("title") or ""),
+            "url": str(value.get("url") or ""),
+            "publisher": str(value.get("publisher") or ""),
+            "year": value.get("year"),
+        }
+
+    def api_schema(self):
+        return ClinicReference
+
     class Meta:
         icon = "link"
         label = _("Source")
@@ -484,6 +657,18 @@ class ReferencesBlock(blocks.StructBlock):
         label=_("Heading"), required=False, max_length=150, default=_("Sources")
     )
     items = blocks.ListBlock(ReferenceItemBlock(), min_num=1, label=_("Sources"))
+
+    def get_api_representation(self, value, context=None):
+        return {
+            "heading": str(value.get("heading") or ""),
+            "anchor": value.anchor_id,
+            "items": self.child_blocks["items"].get_api_representation(
+                value.get("items") or [], context
+            ),
+        }
+
+    def api_schema(self):
+        return ClinicReferences
 
     class Meta:
         icon = "list-ol"

@@ -4,12 +4,16 @@ The child names are public: they are stored in the database and are the
 ``type`` keys of the JSON API. Never rename them without a data migration.
 """
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from wagtail_clinic.api.representations import prepare_rich_text
+from wagtail_clinic.api.schemas import stream_api_schema
 from wagtail_clinic.blocks.clinic import BookingCTABlock, MassageTypesBlock
 from wagtail_clinic.blocks.content import (
     BenefitsBlock,
@@ -60,7 +64,12 @@ def outline(stream_value):
 # Ids the default templates use for their own elements; a heading anchor must
 # not take one of them.
 RESERVED_ANCHORS = frozenset(
-    {"main-content", "clinic-toc-heading", "clinic-filter-condition"}
+    {
+        "main-content",
+        "clinic-toc-heading",
+        "clinic-filter-condition",
+        "clinic-sources-heading",
+    }
 )
 
 
@@ -134,7 +143,40 @@ def _unique_anchor(anchor, taken):
     return candidate
 
 
-class ArticleStreamBlock(OutlineValidationMixin, blocks.StreamBlock):
+class StreamAPIMixin:
+    """Complete, typed API output for a StreamBlock of wagtail-clinic blocks.
+
+    ``get_api_representation`` expands the links of all rich text in the
+    stream in one batch (for the ``html`` and ``markdown`` formats) before
+    the children serialise themselves, and shares one context dict between
+    them so per-request values (format, default clinic) are resolved once.
+    ``api_schema()`` is the discriminated union of the children's types.
+    """
+
+    def get_api_representation(self, value, context=None):
+        if value is None:
+            return []
+        context = {} if context is None else context
+        prepare_rich_text(value, context)
+        items = []
+        for child in value:
+            if child.id is None:
+                # Unsaved values have no ids yet; saving would assign them too.
+                child.id = str(uuid.uuid4())
+            items.append(
+                {
+                    "type": child.block.name,
+                    "value": child.block.get_api_representation(child.value, context),
+                    "id": child.id,
+                }
+            )
+        return items
+
+    def api_schema(self):
+        return stream_api_schema(self)
+
+
+class ArticleStreamBlock(StreamAPIMixin, OutlineValidationMixin, blocks.StreamBlock):
     """The body of a condition article; every article block is available."""
 
     heading = HeadingBlock()

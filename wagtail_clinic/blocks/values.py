@@ -1,6 +1,6 @@
 """StructValue classes: computed presentation for the block templates."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +102,8 @@ class BookingAction:
     href: str
     label: str
     is_external: bool = False
+    #: The page the button opens, when it opens one (e.g. the request form).
+    page: object = field(default=None, compare=False)
 
 
 ACTION_LABELS = {
@@ -115,29 +117,47 @@ ACTION_LABELS = {
 class BookingCTAStructValue(SectionStructValue):
     """A booking call to action; ``resolve`` works out its button."""
 
-    def resolve(self, clinic, request=None):
+    def resolve(self, clinic, request=None, page=None):
         """Return the ``BookingAction`` for ``clinic``, or None if it has nowhere to go.
 
         Args:
             clinic: the chosen clinic, or the site's default clinic.
             request: the current request, used to build page URLs cheaply.
+            page: the page the block is on, if known: on a massage type's
+                page, "book online" deep-links to that massage type.
         """
+        from wagtail_clinic.booking import (
+            booking_link,
+            find_request_form_page,
+            massage_type_of,
+        )
+
         action = self.get("action") or "book_online"
-        href, external = "", False
-        if action == "book_online" and clinic is not None and clinic.booking_url:
-            href, external = clinic.booking_url, True
+        href, external, target = "", False, None
+        if action == "book_online":
+            massage_type = massage_type_of(self.get("massage_type")) or massage_type_of(
+                page
+            )
+            href = booking_link(clinic, massage_type)
+            external = bool(href)
         elif action == "call" and clinic is not None and clinic.phone:
             href = clinic.tel_href
         elif action in ("request_form", "link"):
-            page = self.get("link_page")
-            if page is not None and page.live:
-                href = page.get_url(request) or ""
+            chosen = self.get("link_page")
+            if chosen is not None and chosen.live:
+                target = chosen
+            elif action == "request_form" and not self.get("link_url"):
+                target = find_request_form_page(request)
+            if target is not None:
+                href = target.get_url(request) or ""
             elif self.get("link_url"):
                 href, external = self.get("link_url"), True
         if not href:
             return None
         label = self.get("button_label")
         if not label:
-            phone = clinic.phone if clinic is not None else ""
+            phone = clinic.phone_display if clinic is not None else ""
             label = ACTION_LABELS[action] % {"phone": phone}
-        return BookingAction(href=href, label=str(label), is_external=external)
+        return BookingAction(
+            href=href, label=str(label), is_external=external, page=target
+        )

@@ -20,15 +20,23 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model_string
 from wagtail.models import Page
 from wagtail.search import index
 
+from wagtail_clinic.api import fields as api
+from wagtail_clinic.api.structured_data import StructuredDataField
 from wagtail_clinic.blocks import ArticleStreamBlock, MassageTypeStreamBlock, outline
 from wagtail_clinic.blocks.choosers import rendition_prefetch
+from wagtail_clinic.citations import collect_citations
+from wagtail_clinic.comments.mixins import CommentsMixin
 from wagtail_clinic.conf import clinic_settings
 from wagtail_clinic.fields import ClinicStreamField
+from wagtail_clinic.jsonld import StructuredDataMixin
+from wagtail_clinic.preview import HeadlessPreviewMixin
+from wagtail_clinic.review import ReviewDatesMixin
 from wagtail_clinic.richtext import expand_rich_text_in
 
 
@@ -87,10 +95,11 @@ class ArticleContextMixin:
         context = super().get_context(request, *args, **kwargs)
         expand_rich_text_in(self.body)
         context["outline"] = outline(self.body)
+        context["citations"] = collect_citations(self.body)
         return context
 
 
-class AbstractConditionIndexPage(Page):
+class AbstractConditionIndexPage(StructuredDataMixin, HeadlessPreviewMixin, Page):
     """Lists the condition articles below it."""
 
     intro = RichTextField(
@@ -102,6 +111,10 @@ class AbstractConditionIndexPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
+    api_fields = [
+        APIField("intro"),
+        APIField("structured_data", serializer=StructuredDataField()),
+    ]
 
     subpage_types = ["wagtail_clinic.ConditionPage"]
 
@@ -135,7 +148,15 @@ class ConditionIndexPage(AbstractConditionIndexPage):
         verbose_name_plural = _("condition index pages")
 
 
-class AbstractConditionPage(AlsoKnownAsMixin, ArticleContextMixin, Page):
+class AbstractConditionPage(
+    StructuredDataMixin,
+    ReviewDatesMixin,
+    HeadlessPreviewMixin,
+    AlsoKnownAsMixin,
+    ArticleContextMixin,
+    CommentsMixin,
+    Page,
+):
     """A health article about one condition, e.g. back pain."""
 
     condition_name = models.CharField(
@@ -233,6 +254,22 @@ class AbstractConditionPage(AlsoKnownAsMixin, ArticleContextMixin, Page):
         index.FilterField("last_reviewed"),
         index.FilterField("next_review_due"),
     ]
+    api_fields = [
+        APIField("condition_name"),
+        APIField("also_known_as"),
+        APIField("alternate_names", serializer=api.StringListField()),
+        APIField("intro"),
+        APIField(
+            "hero_image", serializer=api.PageImageField("hero_image", "hero_image_alt")
+        ),
+        APIField("body"),
+        APIField("outline", serializer=api.OutlineField(source="body")),
+        APIField("reviewed_by", serializer=api.TherapistField()),
+        APIField("last_reviewed"),
+        APIField("next_review_due"),
+        APIField("comments_enabled"),
+        APIField("structured_data", serializer=StructuredDataField()),
+    ]
 
     parent_page_types = ["wagtail_clinic.ConditionIndexPage"]
     subpage_types = []
@@ -269,7 +306,7 @@ class ConditionPage(AbstractConditionPage):
         verbose_name_plural = _("condition articles")
 
 
-class AbstractMassageTypeIndexPage(Page):
+class AbstractMassageTypeIndexPage(StructuredDataMixin, HeadlessPreviewMixin, Page):
     """Lists its massage types as cards, optionally filtered by condition."""
 
     intro = RichTextField(
@@ -281,6 +318,10 @@ class AbstractMassageTypeIndexPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
+    api_fields = [
+        APIField("intro"),
+        APIField("structured_data", serializer=StructuredDataField()),
+    ]
 
     subpage_types = ["wagtail_clinic.MassageTypePage"]
 
@@ -339,7 +380,14 @@ class MassageTypeIndexPage(AbstractMassageTypeIndexPage):
         verbose_name_plural = _("massage type index pages")
 
 
-class AbstractMassageTypePage(AlsoKnownAsMixin, ArticleContextMixin, Page):
+class AbstractMassageTypePage(
+    StructuredDataMixin,
+    HeadlessPreviewMixin,
+    AlsoKnownAsMixin,
+    ArticleContextMixin,
+    CommentsMixin,
+    Page,
+):
     """One kind of massage the clinic offers, e.g. sports massage."""
 
     summary = models.TextField(
@@ -387,6 +435,11 @@ class AbstractMassageTypePage(AlsoKnownAsMixin, ArticleContextMixin, Page):
         related_name="+",
         help_text=_("Used to filter the massage-type list by condition."),
     )
+    comments_enabled = models.BooleanField(
+        _("allow reader comments"),
+        default=True,
+        help_text=_("Comments also need to be allowed in Settings › Clinic settings."),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -401,6 +454,7 @@ class AbstractMassageTypePage(AlsoKnownAsMixin, ArticleContextMixin, Page):
         FieldPanel("session_lengths"),
         FieldPanel("conditions", widget=forms.CheckboxSelectMultiple),
     ]
+    settings_panels = [*Page.settings_panels, FieldPanel("comments_enabled")]
     edit_handler = PanelTabs(
         ("content_panels", _("Content")),
         ("details_panels", _("Sessions and conditions")),
@@ -413,6 +467,21 @@ class AbstractMassageTypePage(AlsoKnownAsMixin, ArticleContextMixin, Page):
         index.SearchField("summary"),
         index.SearchField("also_known_as"),
         index.SearchField("body"),
+    ]
+    api_fields = [
+        APIField("summary"),
+        APIField("also_known_as"),
+        APIField("alternate_names", serializer=api.StringListField()),
+        APIField("image", serializer=api.PageImageField("image", "image_alt")),
+        APIField("body"),
+        APIField("outline", serializer=api.OutlineField(source="body")),
+        APIField(
+            "session_lengths",
+            serializer=api.IntegerListField(source="session_lengths_list"),
+        ),
+        APIField("conditions", serializer=api.PageLinksField()),
+        APIField("comments_enabled"),
+        APIField("structured_data", serializer=StructuredDataField()),
     ]
 
     parent_page_types = ["wagtail_clinic.MassageTypeIndexPage"]

@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxValueValidator,
@@ -21,6 +22,9 @@ from wagtail.admin.panels import (
 from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
+
+from wagtail_clinic.booking import validate_booking_url_template
+from wagtail_clinic.phone import format_phone
 
 
 phone_validator = RegexValidator(
@@ -93,6 +97,20 @@ class Clinic(TranslatableMixin, index.Indexed, ClusterableModel):
             "Used by 'Book online' buttons."
         ),
     )
+    booking_url_template = models.CharField(
+        _("booking link for a massage type"),
+        max_length=500,
+        blank=True,
+        validators=[validate_booking_url_template],
+        help_text=_(
+            "Optional: a booking link that opens one treatment directly, with "
+            "{massage_type} where the massage type's slug goes (or "
+            "{massage_type_id}, {massage_type_title}), e.g. "
+            "https://clinic.example/book?treatment={massage_type}. Used by "
+            "'Book online' buttons on a massage type's page or naming a massage "
+            "type; other buttons use the online booking URL."
+        ),
+    )
     accepting_new_patients = models.BooleanField(
         _("accepting new patients"),
         default=True,
@@ -108,6 +126,7 @@ class Clinic(TranslatableMixin, index.Indexed, ClusterableModel):
                 FieldPanel("phone"),
                 FieldPanel("email"),
                 FieldPanel("booking_url"),
+                FieldPanel("booking_url_template"),
                 FieldPanel("accepting_new_patients"),
             ],
             heading=_("Contact and booking"),
@@ -146,6 +165,11 @@ class Clinic(TranslatableMixin, index.Indexed, ClusterableModel):
             raise ValidationError(
                 {missing: _("Enter both latitude and longitude, or neither.")}
             )
+
+    @property
+    def phone_display(self):
+        """The phone number for people to read, e.g. "(780) 555-0123"."""
+        return format_phone(self.phone)
 
     @property
     def tel_href(self):
@@ -244,6 +268,18 @@ class Therapist(TranslatableMixin, index.Indexed, models.Model):
         on_delete=models.SET_NULL,
         related_name="therapists",
     )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("admin user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The therapist's own login to this admin, if they have one. When "
+            "they approve a clinical review, they are recorded as the reviewer."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -251,6 +287,7 @@ class Therapist(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("photo"),
         FieldPanel("bio"),
         FieldPanel("clinic"),
+        FieldPanel("user"),
     ]
 
     search_fields = [

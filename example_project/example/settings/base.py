@@ -18,6 +18,8 @@ BASE_DIR = PROJECT_DIR.parent  # example_project
 INSTALLED_APPS = [
     # Listed before the app so that its templates can override the app's.
     "home",
+    # Above every wagtail.* app: it types the API v3 page schemas before
+    # they are built (see wagtail_clinic/api/v3.py).
     "wagtail_clinic",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
@@ -30,10 +32,14 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
+    # The JSON APIs: v2 (stable, Django REST framework) and v3 (typed, preview).
+    "wagtail.api.v2",
+    "wagtail.api.v3",
     "wagtail",
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -28,6 +28,7 @@ from wagtail.models import Locale, Page, Site
 from home import demo_content as demo
 from home.models import HomePage
 from wagtail_clinic.models import (
+    AppointmentRequestPage,
     Clinic,
     ClinicSettings,
     ConditionIndexPage,
@@ -111,7 +112,7 @@ def _error_text(error):
 
 class Command(BaseCommand):
     help = (
-        "Create or update the demo site: home page, clinic, therapist, massage "
+        "Create or update the demo site: home page, clinic, therapist, booking page, massage "
         "types and the back pain article. Safe to run repeatedly."
     )
 
@@ -142,6 +143,7 @@ class Command(BaseCommand):
         massage_type_index = self.sync_page(
             home, MassageTypeIndexPage, demo.MASSAGE_TYPE_INDEX
         )
+        self.sync_page(home, AppointmentRequestPage, demo.APPOINTMENT_PAGE)
         self.sync_page(
             Page.get_first_root_node(),
             HomePage,

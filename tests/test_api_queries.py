@@ -1,0 +1,206 @@
+"""Query budgets of the API: a page's detail costs the same whatever it holds.
+
+Each test requests the v2 or v3 detail of a small and a large reference
+article (after one warm-up request, which creates the image renditions and
+fills Wagtail's caches, as on a running site) and asserts equal query counts,
+plus an absolute ceiling so that a regression affecting both sizes alike is
+caught too. Every rich text format is covered: ``html`` and ``markdown``
+expand the links of all paragraphs in one batch.
+"""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.test.utils import WagtailPageTestCase
+
+from tests.utils import (
+    article_body,
+    make_clinic,
+    make_condition_index,
+    make_condition_page,
+    make_image,
+    make_massage_type,
+    make_massage_type_index,
+    make_site_tree,
+    make_therapist,
+    set_default_clinic,
+)
+
+
+# Ceilings per API and rich text format, measured on SQLite and PostgreSQL
+# (the same counts; see docs/api-values.md, "Cost"). A detail must stay
+# within them at any size.
+# The structured_data field (schema.org JSON-LD) costs 4 of these: breadcrumb
+# ancestors, site, clinic settings and the clinic's hours.
+BUDGETS = {
+    ("v2", "db_html"): 26,
+    ("v2", "html"): 28,
+    ("v2", "markdown"): 28,
+    ("v2", "db_markdown"): 26,
+    ("v3", "db_html"): 25,
+    ("v3", "html"): 27,
+    ("v3", "markdown"): 27,
+    ("v3", "db_markdown"): 25,
+}
+FORMATS = ("db_html", "html", "markdown", "db_markdown")
+
+
+def image_block(image):
+    return {
+        "type": "image",
+        "value": {
+            "image": image.pk,
+            "decorative": False,
+            "alt_text": f"Alt text for {image.title}",
+            "caption": "",
+        },
+    }
+
+
+def link_cta_block(page):
+    return {
+        "type": "booking_cta",
+        "value": {
+            "heading": f"Read about {page.title}",
+            "text": "",
+            "clinic": None,  # The site's default clinic.
+            "action": "link",
+            "button_label": "",
+            "link_page": page.pk,
+            "link_url": "",
+        },
+    }
+
+
+class TestAPIDetailQueryCount(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        _, cls.home = make_site_tree()
+        cls.clinic = make_clinic()
+        set_default_clinic(cls.home.get_site(), cls.clinic)
+        cls.index = make_condition_index(cls.home)
+        massage_index = make_massage_type_index(cls.home)
+        cls.massage_types = [
+            make_massage_type(
+                massage_index,
+                title=f"Massage {n}",
+                slug=f"massage-{n}",
+                image=make_image(title=f"Massage image {n}"),
+            )
+            for n in range(30)
+        ]
+        cls.images = [make_image(title=f"Figure {n}") for n in range(30)]
+        cls.reviewer = make_therapist(photo=make_image(title="Portrait"))
+        cls.small = cls.make_article("small", size=3, paragraphs=1)
+        cls.large = cls.make_article("large", size=30, paragraphs=60)
+
+    @classmethod
+    def make_article(cls, slug, *, size, paragraphs):
+        """The reference article with ``size`` chosen pages, images and CTAs."""
+        body = article_body(
+            image=cls.images[0],
+            clinic=cls.clinic,
+            massage_types=cls.massage_types[:size],
+            link_page=cls.massage_types[-1],
+            paragraphs=paragraphs,
+        )
+        body += [image_block(image) for image in cls.images[1:size]]
+        body += [link_cta_block(page) for page in cls.massage_types[:size]]
+        return make_condition_page(
+            cls.index,
+            body=body,
+            title=slug,
+            slug=slug,
+            hero_image=cls.images[0],
+            reviewed_by=cls.reviewer,
+        )
+
+    def count_queries(self, url):
+        self.assertEqual(self.client.get(url).status_code, 200)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return len(queries), response.json()
+
+    def assert_constant(self, api, url_template):
+        self.assertGreaterEqual(len(self.large.body), 100)
+        self.assertLessEqual(len(self.small.body), 20)
+        for rich_text_format in FORMATS:
+            with self.subTest(rich_text_format=rich_text_format):
+                query = f"?rich_text_format={rich_text_format}"
+                small_count, small = self.count_queries(
+                    url_template.format(self.small.pk) + query
+                )
+                large_count, large = self.count_queries(
+                    url_template.format(self.large.pk) + query
+                )
+                # The large article really carries everything it holds.
+                self.assertEqual(len(large["body"]), len(self.large.body))
+                massage_types = next(
+                    item for item in large["body"] if item["type"] == "massage_types"
+                )
+                self.assertEqual(len(massage_types["value"]["items"]), 30)
+                self.assertEqual(
+                    massage_types["value"]["items"][29]["page"]["title"], "Massage 29"
+                )
+                last = large["body"][-1]["value"]
+                self.assertEqual(last["link_page"]["title"], "Massage 29")
+                self.assertEqual(last["clinic"]["name"], self.clinic.name)
+
+                self.assertEqual(small_count, large_count)
+                self.assertLessEqual(large_count, BUDGETS[(api, rich_text_format)])
+
+    def test_v2_detail_does_not_grow_with_blocks_pages_or_images(self):
+        self.assert_constant("v2", "/api/v2/pages/{}/")
+
+    def test_v3_detail_does_not_grow_with_blocks_pages_or_images(self):
+        self.assert_constant("v3", "/api/v3/pages/{}/")
+
+    def test_linked_paragraphs_are_expanded_in_one_batch(self):
+        response = self.client.get(
+            f"/api/v3/pages/{self.large.pk}/?rich_text_format=html"
+        )
+        paragraphs = [
+            item["value"]
+            for item in response.json()["body"]
+            if item["type"] == "paragraph"
+        ]
+        self.assertEqual(len(paragraphs), 60)
+        link = f'<a href="{self.massage_types[-1].url}">Massage 29</a>'
+        self.assertTrue(all(link in paragraph for paragraph in paragraphs))
+        self.assertIn("(60)", paragraphs[-1])
+
+
+class TestAPIMassageTypeQueryCount(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        _, home = make_site_tree()
+        condition_index = make_condition_index(home)
+        cls.conditions = [
+            make_condition_page(
+                condition_index,
+                title=f"Condition {n}",
+                slug=f"condition-{n}",
+                hero_image=make_image(),
+            )
+            for n in range(20)
+        ]
+        cls.massage_index = make_massage_type_index(home)
+
+    def test_conditions_do_not_grow_queries(self):
+        few = make_massage_type(
+            self.massage_index, title="Few", conditions=self.conditions[:2]
+        )
+        many = make_massage_type(
+            self.massage_index, title="Many", conditions=self.conditions
+        )
+        for version in ("v2", "v3"):
+            with self.subTest(version=version):
+                counts = []
+                for page in (few, many):
+                    url = f"/api/{version}/pages/{page.pk}/"
+                    self.client.get(url)
+                    with CaptureQueriesContext(connection) as queries:
+                        response = self.client.get(url)
+                    counts.append(len(queries))
+                self.assertEqual(len(response.json()["conditions"]), 20)
+                self.assertEqual(counts[0], counts[1])

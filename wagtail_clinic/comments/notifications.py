@@ -1,0 +1,87 @@
+"""The moderators' "comment awaiting moderation" email, a background task.
+
+The email names the page and links to the moderation queue, filtered to
+that page's pending comments. It never contains the commenter's name, email
+address, IP address or words: moderators sign in to read the comment.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from wagtail_clinic.conf import clinic_settings
+
+
+QUEUE_URL_NAME = "clinic_comments:index"
+
+
+def notification_recipients():
+    """The setting's addresses, else every active moderator with an email."""
+    configured = clinic_settings.COMMENTS_NOTIFICATION_EMAIL
+    if configured:
+        return [configured] if isinstance(configured, str) else list(configured)
+    from wagtail_clinic.comments.permissions import MODERATE, get_permission_policy
+
+    users = get_permission_policy().users_with_any_permission([MODERATE])
+    return sorted(
+        set(users.exclude(email="").values_list("email", flat=True).order_by())
+    )
+
+
+def queue_url(page_id=None, status="pending"):
+    """The absolute URL of the moderation queue (relative without a base URL)."""
+    query = {}
+    if status:
+        query["status"] = status
+    if page_id is not None:
+        query["page"] = page_id
+    path = reverse(QUEUE_URL_NAME)
+    if query:
+        path += "?" + urlencode(query)
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
+    return base.rstrip("/") + path
+
+
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
+def notification_message(page_title, page_id):
+    """``(subject, body)``: the page title and a link to the queue only."""
+    title = _one_line(page_title)
+    subject = _("New comment awaiting moderation on “%(title)s”") % {"title": title}
+    body = _(
+        "A reader has left a comment on “%(title)s”. It is waiting for "
+        "moderation and is not shown until it is approved.\n\n"
+        "Review it in the moderation queue:\n%(url)s\n\n"
+        "This email deliberately contains no details of the comment or its author."
+    ) % {"title": title, "url": queue_url(page_id)}
+    return subject, body
+
+
+@task()
+def notify_moderators(comment_id):
+    """Email the moderators that comment ``comment_id`` awaits moderation.
+
+    Returns the number of emails sent (0 if the comment was moderated or
+    deleted before the task ran, or nobody is to be told).
+    """
+    from wagtail_clinic.models.comments import CommentStatus, ReaderComment
+
+    comment = (
+        ReaderComment.objects.filter(pk=comment_id, status=CommentStatus.PENDING)
+        .select_related("page")
+        .only("pk", "page__id", "page__title")
+        .first()
+    )
+    if comment is None:
+        return 0
+    recipients = notification_recipients()
+    if not recipients:
+        return 0
+    subject, body = notification_message(comment.page.title, comment.page_id)
+    return send_mail(subject, body, None, recipients)

@@ -1,0 +1,135 @@
+"""Template tags for structured data, meta tags and numbered citations.
+
+Load them with ``{% load wagtail_clinic_seo %}``:
+
+* ``{% clinic_json_ld %}`` renders the page's schema.org data as JSON-LD;
+* ``{% clinic_page_meta as meta %}`` gives ``includes/meta.html`` its values;
+* ``{% clinic_citation value as citation %}`` finds a key fact's or reference
+  item's number in the page's ``citations``.
+"""
+
+from django import template
+from wagtail.images.shortcuts import get_rendition_or_not_found
+from wagtail.models import Page
+
+from wagtail_clinic import jsonld
+from wagtail_clinic.api.representations import page_image
+from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.templatetags.wagtail_clinic_tags import (
+    clinic_meta_description,
+    clinic_site_name,
+)
+
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def clinic_json_ld(context, obj=None):
+    """Render schema.org structured data as ``<script type="application/ld+json">``.
+
+    With no argument, describes the context's ``page``; also takes a page, or
+    a dict or list of entities to render as they are::
+
+        {% block extra_head %}{{ block.super }}{% clinic_json_ld %}{% endblock %}
+
+    The JSON is escaped like ``json_script``, so no value can close the script
+    element. Renders nothing when there is nothing to describe.
+    """
+    if obj is None:
+        obj = context.get("page")
+    request = context.get("request")
+    if isinstance(obj, (dict, list)):
+        data = obj
+    elif hasattr(obj, "get_structured_data"):
+        data = obj.get_structured_data(request=request, context=context)
+    elif isinstance(obj, Page):
+        data = jsonld.structured_data_for_page(obj, request=request, context=context)
+    else:
+        data = None
+    if not data:
+        return ""
+    return jsonld.render_script(data)
+
+
+def _open_graph_type(page):
+    from wagtail_clinic.models.pages import (
+        AbstractConditionPage,
+        AbstractMassageTypePage,
+    )
+
+    declared = getattr(page, "open_graph_type", None)
+    if declared:
+        return declared
+    if isinstance(page, (AbstractConditionPage, AbstractMassageTypePage)):
+        return "article"
+    return "website"
+
+
+def _root_url(page, request):
+    parts = page.get_url_parts(request)
+    return parts[1] if parts and parts[1] else ""
+
+
+def _canonical_url(page, request):
+    url = page.get_full_url(request)
+    if url and request is not None:
+        number = request.GET.get("page", "")
+        # Later pages of a list are pages of their own.
+        if number.isdigit() and int(number) > 1:
+            url = f"{url}?page={int(number)}"
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def clinic_page_meta(context, page=None):
+    """The values of the page's meta, Open Graph and Twitter tags, as a dict.
+
+    Keys: ``title`` (SEO title, else title), ``description`` (search
+    description, else summary or lede), ``canonical_url``, ``type``
+    ("article" or "website"; a page may set ``open_graph_type``),
+    ``site_name``, ``image`` (``url``, ``width``, ``height``, ``alt``; None
+    without an image), ``published_time``, ``modified_time`` and
+    ``twitter_card``. Empty when there is no page.
+    """
+    page = page if page is not None else context.get("page")
+    if not isinstance(page, Page):
+        return {}
+    request = context.get("request")
+    image, alt = page_image(page)
+    image_meta = None
+    if image is not None:
+        rendition = get_rendition_or_not_found(
+            image, clinic_settings.RENDITIONS["hero"]
+        )
+        image_meta = {
+            "url": jsonld.absolute_url(rendition.url, _root_url(page, request)),
+            "width": rendition.width,
+            "height": rendition.height,
+            "alt": alt,
+        }
+    modified = page.last_published_at or page.latest_revision_created_at
+    return {
+        "title": page.seo_title or page.title,
+        "description": clinic_meta_description(page),
+        "canonical_url": _canonical_url(page, request),
+        "type": _open_graph_type(page),
+        "site_name": clinic_site_name(context),
+        "image": image_meta,
+        "published_time": page.first_published_at,
+        "modified_time": modified,
+        "twitter_card": "summary_large_image" if image_meta else "summary",
+    }
+
+
+@register.simple_tag(takes_context=True)
+def clinic_citation(context, value):
+    """The ``Citation`` (number and anchor) of a key fact or reference item.
+
+    None when the page put no ``citations`` in the context (e.g. a block used
+    on its own), so block templates fall back to their plain rendering.
+    """
+    citations = context.get("citations")
+    if citations is None or value is None:
+        return None
+    return citations.for_value(value)
