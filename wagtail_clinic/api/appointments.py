@@ -25,6 +25,7 @@ from typing import Annotated, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.debug import sensitive_variables
 from ninja.params.models import Body, BodyModel
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -182,12 +183,48 @@ def cors_origin(request):
 
 
 def _add_cors_headers(response, allow_origin):
-    response["Vary"] = "Origin"
+    patch_vary_headers(response, ("Origin",))
     if allow_origin:
         # Never Access-Control-Allow-Credentials: the endpoint uses no cookies.
         response["Access-Control-Allow-Origin"] = allow_origin
         response["Access-Control-Expose-Headers"] = "Retry-After"
     return response
+
+
+def with_cors(request, response):
+    """Let an allowed browser origin read ``response`` (keeps other Vary values)."""
+    return _add_cors_headers(response, cors_origin(request)[1])
+
+
+def preflight_response(request, methods):
+    """The answer to a CORS preflight for an endpoint accepting ``methods``.
+
+    Only allowlisted origins get the ``Access-Control-Allow-*`` headers, and
+    only for those methods and simple request headers.
+    """
+    allowed, allow_origin = cors_origin(request)
+    method = request.headers.get("Access-Control-Request-Method", "").upper()
+    headers = {
+        header.strip().lower()
+        for header in request.headers.get("Access-Control-Request-Headers", "").split(
+            ","
+        )
+        if header.strip()
+    }
+    response = HttpResponse(status=204)
+    allow = ", ".join([*methods, "OPTIONS"])
+    response["Allow"] = allow
+    if (
+        allowed
+        and allow_origin
+        and method in methods
+        and headers <= ALLOWED_REQUEST_HEADERS
+    ):
+        response["Access-Control-Allow-Methods"] = allow
+        response["Access-Control-Allow-Headers"] = "Content-Type"
+        response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
+        return _add_cors_headers(response, allow_origin)
+    return _add_cors_headers(response, "")
 
 
 # Responses --------------------------------------------------------------------
@@ -413,28 +450,7 @@ def add_appointment_routes(router):
         return _add_cors_headers(response, allow_origin)
 
     def clinic_appointment_request_preflight(request):
-        allowed, allow_origin = cors_origin(request)
-        method = request.headers.get("Access-Control-Request-Method", "")
-        headers = {
-            header.strip().lower()
-            for header in request.headers.get(
-                "Access-Control-Request-Headers", ""
-            ).split(",")
-            if header.strip()
-        }
-        response = HttpResponse(status=204)
-        response["Allow"] = "POST, OPTIONS"
-        if (
-            allowed
-            and allow_origin
-            and method.upper() == "POST"
-            and headers <= ALLOWED_REQUEST_HEADERS
-        ):
-            response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
-            response["Access-Control-Allow-Headers"] = "Content-Type"
-            response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
-            return _add_cors_headers(response, allow_origin)
-        return _add_cors_headers(response, "")
+        return preflight_response(request, ("POST",))
 
     router.add_api_operation(
         PATH,

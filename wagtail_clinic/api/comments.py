@@ -29,7 +29,6 @@ import swapper
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.debug import sensitive_variables
 from ninja import Path, Query
@@ -38,11 +37,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
 from wagtail_clinic.api.appointments import (
-    ALLOWED_REQUEST_HEADERS,
-    PREFLIGHT_MAX_AGE,
     DocumentedBody,
     cors_origin,
+    preflight_response,
     problem,
+    with_cors,
 )
 from wagtail_clinic.api.caching import api_cache, private_cache
 from wagtail_clinic.api.schemas import ClinicSchema
@@ -154,16 +153,6 @@ def _anonymous(request):
     """Ninja auth callback: no cookie or session ever counts here."""
     request.user = AnonymousUser()
     return request.user
-
-
-def _with_cors(request, response):
-    """Let allowed browser origins read ``response`` (keeps other Vary values)."""
-    _allowed, allow_origin = cors_origin(request)
-    patch_vary_headers(response, ("Origin",))
-    if allow_origin:
-        response["Access-Control-Allow-Origin"] = allow_origin
-        response["Access-Control-Expose-Headers"] = "Retry-After"
-    return response
 
 
 def _problem(status, detail, errors=None, headers=None):
@@ -416,7 +405,7 @@ def add_comment_routes(router):
                 comment_representation(comment, comment.thread_replies)
                 for comment in threads[offset : offset + limit]
             ]
-        return _with_cors(
+        return with_cors(
             request,
             HttpResponse(
                 escape_json_html(ClinicCommentList(**result).model_dump_json()),
@@ -450,7 +439,7 @@ def add_comment_routes(router):
             min_fill_seconds=int(clinic_settings.COMMENTS_MIN_FILL_SECONDS or 0),
             expires_in=clinic_settings.COMMENTS_FORM_MAX_AGE or None,
         )
-        return _with_cors(
+        return with_cors(
             request,
             HttpResponse(token.model_dump_json(), content_type="application/json"),
         )
@@ -476,32 +465,10 @@ def add_comment_routes(router):
             else:
                 response = handle_comment(request, page, found_site)
         response["Cache-Control"] = "no-store"
-        return _with_cors(request, response)
+        return with_cors(request, response)
 
     def clinic_page_comment_preflight(request, page_id: int):
-        allowed, allow_origin = cors_origin(request)
-        method = request.headers.get("Access-Control-Request-Method", "")
-        headers = {
-            header.strip().lower()
-            for header in request.headers.get(
-                "Access-Control-Request-Headers", ""
-            ).split(",")
-            if header.strip()
-        }
-        response = HttpResponse(status=204)
-        response["Allow"] = "GET, POST, OPTIONS"
-        if (
-            allowed
-            and allow_origin
-            and method.upper() in ("GET", "POST")
-            and headers <= ALLOWED_REQUEST_HEADERS
-        ):
-            response["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            response["Access-Control-Allow-Headers"] = "Content-Type"
-            response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
-            return _with_cors(request, response)
-        patch_vary_headers(response, ("Origin",))
-        return response
+        return preflight_response(request, ("GET", "POST"))
 
     router.add_api_operation(
         PATH,

@@ -11,15 +11,10 @@ which needs one ``add`` or ``incr`` per request and no clean-up.
 
 import hashlib
 import hmac
-import math
 import re
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-
-from wagtail_clinic.conf import clinic_settings
 
 
 PERIODS = {
@@ -79,20 +74,6 @@ def count_request(request, scope="appointment-request"):
     Raises:
         RateLimited: with the seconds until the window ends.
     """
-    rate = parse_rate(clinic_settings.APPOINTMENT_RATE_LIMIT)
-    if rate is None:
-        return
-    limit, period = rate
-    now = time.time()
-    window = int(now // period)
-    key = f"wagtail_clinic:ratelimit:{scope}:{client_key(request)}:{window}"
-    if cache.add(key, 1, timeout=period):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # Expired between add and incr.
-            cache.set(key, 1, timeout=period)
-            count = 1
-    if count > limit:
-        raise RateLimited(max(1, math.ceil((window + 1) * period - now)))
+    from wagtail_clinic.antispam import count_hit
+
+    count_hit(request, scope=scope, setting="APPOINTMENT_RATE_LIMIT")
