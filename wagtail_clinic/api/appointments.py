@@ -244,7 +244,8 @@ def problem(status, title, detail, errors=None, headers=None):
     return response
 
 
-def _pydantic_errors(error):
+def pydantic_errors(error):
+    """``(field, code, message)`` triples for a pydantic ``ValidationError``."""
     result = []
     for item in error.errors(include_url=False, include_input=False):
         loc = item.get("loc") or ()
@@ -256,7 +257,8 @@ def _pydantic_errors(error):
 # The view ---------------------------------------------------------------------
 
 
-def _reject_constant(name):
+def reject_constant(name):
+    """``json.loads`` hook refusing NaN and Infinity, which JSON does not allow."""
     raise ValueError(f"{name} is not valid JSON")
 
 
@@ -296,7 +298,7 @@ def _read_json(request):
     if len(raw) > max_size:
         return None, too_large
     try:
-        data = json.loads(raw, parse_constant=_reject_constant)
+        data = json.loads(raw, parse_constant=reject_constant)
     except (ValueError, RecursionError):
         return None, problem(400, "Bad Request", "The request body is not valid JSON.")
     if not isinstance(data, dict):
@@ -370,7 +372,7 @@ def handle_appointment_request(request):
         body = ClinicAppointmentRequest.model_validate(data)
     except PydanticValidationError as exc:
         return problem(
-            422, "Unprocessable Content", "Validation failed", _pydantic_errors(exc)
+            422, "Unprocessable Content", "Validation failed", pydantic_errors(exc)
         )
     page, page_errors = _find_page(request, body)
     if page_errors:

@@ -41,6 +41,8 @@ from wagtail_clinic.api.appointments import (
     cors_origin,
     preflight_response,
     problem,
+    pydantic_errors,
+    reject_constant,
     with_cors,
 )
 from wagtail_clinic.api.caching import api_cache, private_cache
@@ -178,10 +180,6 @@ def escape_json_html(text):
     return text.translate(_JSON_HTML_ESCAPES)
 
 
-def _reject_constant(name):
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def read_json(request, max_size):
     """``(dict, None)`` or ``(None, problem response)``, checking size and type."""
     main_type = request.META.get("CONTENT_TYPE", "").partition(";")[0]
@@ -202,21 +200,12 @@ def read_json(request, max_size):
     if len(raw) > max_size:
         return None, too_large
     try:
-        data = json.loads(raw, parse_constant=_reject_constant)
+        data = json.loads(raw, parse_constant=reject_constant)
     except (ValueError, RecursionError):
         return None, _problem(400, "The request body is not valid JSON.")
     if not isinstance(data, dict):
         return None, _problem(400, "The request body must be a JSON object.")
     return data, None
-
-
-def _pydantic_errors(error):
-    result = []
-    for item in error.errors(include_url=False, include_input=False):
-        loc = item.get("loc") or ()
-        name = str(loc[0]) if loc else "__all__"
-        result.append((name, item.get("type", "invalid"), item.get("msg", "")))
-    return result
 
 
 def _form_data(body):
@@ -289,7 +278,7 @@ def handle_comment(request, page, site):
     try:
         body = ClinicCommentSubmission.model_validate(data)
     except PydanticValidationError as exc:
-        return _problem(422, "Validation failed", _pydantic_errors(exc))
+        return _problem(422, "Validation failed", pydantic_errors(exc))
     if not page.comments_open(request, site=site):
         return _problem(403, "Comments are closed on this page.")
     form = page.get_comment_form(data=_form_data(body))
