@@ -112,6 +112,34 @@ class TestDeepLinks(BookingTestCase):
             'href="https://clinic.example/book?treatment=shiatsu&amp;t=Shiatsu"', html
         )
 
+    def test_on_a_massage_type_page_every_api_books_the_page(self):
+        page = make_massage_type(
+            self.massage_index, title="Shiatsu", slug="shiatsu", body=[cta()]
+        )
+        deep = "https://clinic.example/book?treatment=shiatsu&t=Shiatsu"
+        urls = [
+            f"/api/v2/pages/{page.pk}/",
+            "/api/v2/pages/?type=wagtail_clinic.MassageTypePage&fields=body",
+            f"/api/v3/pages/{page.pk}/",
+            f"/api/v3/clinic/pages/{page.pk}/",
+            "/api/v3/clinic/pages/by-path/?path=/massage-types/shiatsu/",
+        ]
+        for url in urls:
+            with self.subTest(url=url):
+                data = self.client.get(url).json()
+                if "items" in data:
+                    data = next(item for item in data["items"] if item["id"] == page.pk)
+                block = next(b for b in data["body"] if b["type"] == "booking_cta")
+                self.assertEqual(block["value"]["button"]["href"], deep)
+
+    def test_on_an_article_the_api_keeps_the_booking_url(self):
+        article = make_condition_page(self.condition_index, body=[cta()])
+        data = self.client.get(f"/api/v3/pages/{article.pk}/").json()
+        block = next(b for b in data["body"] if b["type"] == "booking_cta")
+        self.assertEqual(
+            block["value"]["button"]["href"], "https://clinic.example/book"
+        )
+
     def test_massage_type_chosen_in_the_block(self):
         html = self.render_block(massage_type=self.sports.pk)
         self.assertIn(f'href="{self.DEEP}"', html)

@@ -28,6 +28,7 @@ from wagtail_clinic.blocks.content import (
     ReferencesBlock,
 )
 from wagtail_clinic.blocks.values import make_anchor
+from wagtail_clinic.fields import stream_value_owner
 
 
 class OutlineEntry:
@@ -150,6 +151,8 @@ class StreamAPIMixin:
     stream in one batch (for the ``html`` and ``markdown`` formats) before
     the children serialise themselves, and shares one context dict between
     them so per-request values (format, default clinic) are resolved once.
+    The children see the page the stream belongs to as ``context["page"]``
+    (as in a template), when the value was read from a page.
     ``api_schema()`` is the discriminated union of the children's types.
     """
 
@@ -157,6 +160,9 @@ class StreamAPIMixin:
         if value is None:
             return []
         context = {} if context is None else context
+        owner = stream_value_owner(value)
+        if owner is not None:
+            context = {**context, "page": owner}
         prepare_rich_text(value, context)
         items = []
         for child in value:
