@@ -4,11 +4,15 @@
 #   1. bootstraps .venv with the project and its "testing" extra,
 #   2. makes sure a local PostgreSQL server, role and database exist
 #      (skipped with SKIP_POSTGRES=1),
-#   3. runs ruff (lint + format check) and Django's migration/system checks,
-#   4. runs the pytest suite on SQLite and on PostgreSQL,
-#   5. with COVERAGE=1, measures coverage on the PostgreSQL run and reports it.
+#   3. installs Debian's nodejs/npm and chromium when missing (for the
+#      TypeScript and browser tests),
+#   4. runs ruff (lint + format check) and Django's migration/system checks,
+#   5. runs the pytest suite, browser tests included, on SQLite and on
+#      PostgreSQL,
+#   6. with COVERAGE=1, measures coverage on the PostgreSQL run and reports it.
 #
 # Extra arguments go to pytest on both runs, e.g. ./scripts/test.sh -k blocks
+# or ./scripts/test.sh -m "not browser" (skips the Chromium tests).
 # Works on a fresh Debian machine with only python3 and apt (installs
 # python3-venv / postgresql when missing, via sudo when not root).
 set -euo pipefail
@@ -56,6 +60,17 @@ if ! command -v npx >/dev/null 2>&1; then
     apt_install nodejs npm
 fi
 echo "Using node $(node --version), npx $(npx --version)"
+
+banner "Chromium (for the browser tests in tests/browser/)"
+# Playwright drives Debian's Chromium; its own browser download does not work
+# offline. WAGTAIL_CLINIC_REQUIRE_BROWSER=1 makes those tests fail rather
+# than skip if the browser is still missing. Skip them with -m "not browser".
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "chromium not found; installing Debian's chromium ..."
+    apt_install chromium
+fi
+echo "Using $(chromium --version 2>/dev/null | head -n 1)"
+export WAGTAIL_CLINIC_REQUIRE_BROWSER=1
 
 banner "Lint (ruff)"
 .venv/bin/ruff check .
