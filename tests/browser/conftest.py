@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 
 from pathlib import Path
 
@@ -112,12 +113,13 @@ def browser(chromium_executable, django_db_setup):
     from django.db import connections
 
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         _unavailable("Playwright is not installed (pip install -e '.[testing]')")
     before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
         _keep_serialized_rows(before)
+        expect.set_options(timeout=TIMEOUT_MS)
         browser = playwright.chromium.launch(
             executable_path=chromium_executable, args=CHROMIUM_ARGS
         )
@@ -126,7 +128,31 @@ def browser(chromium_executable, django_db_setup):
 
 
 @pytest.fixture
-def page(request, browser, live_server):
+def one_request_at_a_time(live_server):
+    """Make the live server handle one request at a time.
+
+    Pages send requests in the background (the admin's autosave, editing
+    session pings and preview refreshes; images and stylesheets). On SQLite
+    the live server's threads share one in-memory database connection, so
+    two requests at once can break each other's transactions ("no such
+    savepoint"). One at a time, each test runs the same way every time and
+    on every database; the load test (benchmarks/) covers concurrency.
+    """
+    server = live_server.thread.httpd
+    app = server.get_app()
+    lock = threading.Lock()
+
+    def serve_alone(environ, start_response):
+        with lock:
+            return app(environ, start_response)
+
+    server.set_app(serve_alone)
+    yield
+    server.set_app(app)
+
+
+@pytest.fixture
+def page(request, browser, live_server, one_request_at_a_time):
     """A fresh browser tab (own cookies) whose relative URLs hit the live server.
 
     On failure the tab's screenshot and HTML are saved to ``ARTIFACTS_DIR``.
