@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import TestCase
 from django.urls import reverse
-from wagtail.models import GroupPagePermission
+from wagtail.models import GroupPagePermission, ModelLogEntry
 
 from tests.comment_utils import (
     COMMENTER_EMAIL,
@@ -199,6 +199,22 @@ class TestQueue(ModerationTestCase):
         self.assertEqual(self.pending.moderated_by, self.moderator)
         self.assertIsNotNone(self.pending.moderated_at)
 
+    def assert_logged(self, action, comments):
+        """Each comment has one audit log entry of ``action`` by the moderator."""
+        entries = ModelLogEntry.objects.filter(
+            action=action, object_id__in=[str(c.pk) for c in comments]
+        )
+        self.assertEqual(
+            sorted((e.object_id, e.user_id, e.label) for e in entries),
+            sorted(
+                (str(c.pk), self.moderator.pk, f"Comment #{c.pk}") for c in comments
+            ),
+        )
+        for entry in entries:
+            self.assertNotIn(COMMENTER_EMAIL, str(entry.data))
+            # The moderation history names the action, e.g. "Approved".
+            self.assertTrue(entry.message)
+
     def assert_bulk(self, action, status):
         ids = [self.pending.pk, self.elsewhere.pk]
         confirm = self.client.get(bulk_url(action, ids))
@@ -213,6 +229,12 @@ class TestQueue(ModerationTestCase):
             self.assertEqual(comment.moderated_by, self.moderator)
         self.approved.refresh_from_db()
         self.assertEqual(self.approved.status, CommentStatus.APPROVED)
+        self.assert_logged(
+            f"wagtail_clinic.comment.{action}", [self.pending, self.elsewhere]
+        )
+        self.assertFalse(
+            ModelLogEntry.objects.filter(object_id=str(self.approved.pk)).exists()
+        )
 
     def test_bulk_approve(self):
         self.assert_bulk("approve", CommentStatus.APPROVED)
@@ -237,6 +259,7 @@ class TestQueue(ModerationTestCase):
         )
         reply.refresh_from_db()
         self.assertIsNone(reply.parent_id)
+        self.assert_logged("wagtail.delete", [self.approved, self.pending])
         self.assertContains(self.client.get(self.page.url), "A reply")
 
     def test_select_all_respects_the_listing_filters(self):

@@ -5,18 +5,28 @@ footer links to ``/admin/bulk/wagtail_clinic/readercomment/<action>/?id=…``,
 which asks for confirmation and then acts on every chosen comment. Only
 moderators get that far: everyone else gets 403 before anything is shown.
 "Select all in listing" acts on the comments the listing's filters match.
+Each comment acted on gets an entry in Wagtail's audit log (Reports › Site
+history, and the comment's history), naming the moderator.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from wagtail.admin.views.bulk_action import BulkAction
+from wagtail.log_actions import log
 
 from wagtail_clinic.comments.permissions import can_moderate
 from wagtail_clinic.comments.viewsets import ReaderCommentFilterSet, comment_excerpt
 from wagtail_clinic.models.comments import CommentStatus, ReaderComment
+
+
+#: Audit log actions of the moderation bulk actions (deleting logs Wagtail's
+#: own "wagtail.delete").
+APPROVE_ACTION = "wagtail_clinic.comment.approve"
+REJECT_ACTION = "wagtail_clinic.comment.reject"
+SPAM_ACTION = "wagtail_clinic.comment.mark_spam"
 
 
 def _valid_ids(object_ids):
@@ -35,6 +45,10 @@ class ReaderCommentBulkAction(BulkAction):
     template_name = "wagtail_clinic/admin/comments/confirm_bulk_action.html"
     #: The status the action sets; None for delete.
     status = None
+    #: The audit log action recorded for each comment (see ``comments.hooks``).
+    log_action = ""
+    #: "%(count)d comments approved."-style message, with ``ngettext_lazy``.
+    success_message = ""
     question = ""
     action_button_class = ""
 
@@ -85,10 +99,16 @@ class ReaderCommentBulkAction(BulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
-        count = ReaderComment.objects.filter(pk__in=[obj.pk for obj in objects]).update(
+        comments = ReaderComment.objects.filter(pk__in=[obj.pk for obj in objects])
+        for comment in objects:
+            log(comment, cls.log_action, user=user, data={"status": cls.status})
+        count = comments.update(
             status=cls.status, moderated_at=timezone.now(), moderated_by=user
         )
         return count, 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return self.success_message % {"count": num_parent_objects}
 
 
 class ApproveBulkAction(ReaderCommentBulkAction):
@@ -97,14 +117,11 @@ class ApproveBulkAction(ReaderCommentBulkAction):
     aria_label = _("Approve selected comments")
     action_priority = 10
     status = CommentStatus.APPROVED
+    log_action = APPROVE_ACTION
     question = _("Publish these comments on their pages?")
-
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext(
-            "%(count)d comment approved.",
-            "%(count)d comments approved.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
+    success_message = ngettext_lazy(
+        "%(count)d comment approved.", "%(count)d comments approved.", "count"
+    )
 
 
 class RejectBulkAction(ReaderCommentBulkAction):
@@ -113,14 +130,11 @@ class RejectBulkAction(ReaderCommentBulkAction):
     aria_label = _("Reject selected comments")
     action_priority = 20
     status = CommentStatus.REJECTED
+    log_action = REJECT_ACTION
     question = _("Reject these comments? They will not be shown on the site.")
-
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext(
-            "%(count)d comment rejected.",
-            "%(count)d comments rejected.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
+    success_message = ngettext_lazy(
+        "%(count)d comment rejected.", "%(count)d comments rejected.", "count"
+    )
 
 
 class MarkSpamBulkAction(ReaderCommentBulkAction):
@@ -129,14 +143,13 @@ class MarkSpamBulkAction(ReaderCommentBulkAction):
     aria_label = _("Mark selected comments as spam")
     action_priority = 30
     status = CommentStatus.SPAM
+    log_action = SPAM_ACTION
     question = _("Mark these comments as spam? They will not be shown on the site.")
-
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext(
-            "%(count)d comment marked as spam.",
-            "%(count)d comments marked as spam.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
+    success_message = ngettext_lazy(
+        "%(count)d comment marked as spam.",
+        "%(count)d comments marked as spam.",
+        "count",
+    )
 
 
 class DeleteBulkAction(ReaderCommentBulkAction):
@@ -146,23 +159,22 @@ class DeleteBulkAction(ReaderCommentBulkAction):
     action_priority = 40
     classes = {"serious"}
     action_button_class = "serious"
+    log_action = "wagtail.delete"
     question = _(
         "Delete these comments for good? Replies to them stay, as top-level comments."
+    )
+    success_message = ngettext_lazy(
+        "%(count)d comment deleted.", "%(count)d comments deleted.", "count"
     )
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
+        for comment in objects:
+            log(comment, cls.log_action, user=user)
         count, _per_model = ReaderComment.objects.filter(
             pk__in=[obj.pk for obj in objects]
         ).delete()
         return count, 0
-
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext(
-            "%(count)d comment deleted.",
-            "%(count)d comments deleted.",
-            num_parent_objects,
-        ) % {"count": num_parent_objects}
 
 
 BULK_ACTIONS = [

@@ -1,7 +1,8 @@
 """Wagtail hooks of the reader comments, imported by ``wagtail_clinic.wagtail_hooks``.
 
 * the permission policy and the "Comments" moderation queue;
-* the bulk actions approve / reject / mark as spam / delete;
+* the bulk actions approve / reject / mark as spam / delete, and their
+  audit log actions;
 * a "Comments: N awaiting moderation, M published" item in the page
   header's actions menu (page editor and page listing) of commentable pages;
 * a "N comments awaiting moderation" line in the dashboard's site summary,
@@ -13,13 +14,18 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin.site_summary import SummaryItem
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 
-from wagtail_clinic.comments.bulk_actions import BULK_ACTIONS
+from wagtail_clinic.comments.bulk_actions import (
+    APPROVE_ACTION,
+    BULK_ACTIONS,
+    REJECT_ACTION,
+    SPAM_ACTION,
+)
 from wagtail_clinic.comments.mixins import CommentsMixin
 from wagtail_clinic.comments.permissions import (
     ReaderCommentPermissionPolicy,
@@ -37,6 +43,21 @@ register_permission_policy(ReaderComment, ReaderCommentPermissionPolicy(ReaderCo
 @hooks.register("register_admin_viewset")
 def register_reader_comment_viewset():
     return ReaderCommentViewSet()
+
+
+@hooks.register("register_log_actions")
+def register_reader_comment_log_actions(actions):
+    actions.register_action(
+        APPROVE_ACTION, gettext_lazy("Approve comment"), gettext_lazy("Approved")
+    )
+    actions.register_action(
+        REJECT_ACTION, gettext_lazy("Reject comment"), gettext_lazy("Rejected")
+    )
+    actions.register_action(
+        SPAM_ACTION,
+        gettext_lazy("Mark comment as spam"),
+        gettext_lazy("Marked as spam"),
+    )
 
 
 for _action in BULK_ACTIONS:
