@@ -3,8 +3,9 @@
 #
 # Usage (after `cd` to the repository root):
 #     source scripts/_venv.sh
-#     bootstrap_venv testing   # pip install -e ".[testing]"
-#     bootstrap_venv core      # pip install -e .
+#     bootstrap_venv testing     # pip install -e ".[testing]"
+#     bootstrap_venv core        # pip install -e .
+#     bootstrap_venv benchmark   # pip install -e ".[testing,benchmark]"
 #
 # Creates .venv with the system python3 (installing Debian's python3-venv when
 # the venv/ensurepip machinery is missing) and installs the project into it.
@@ -63,12 +64,13 @@ _create_venv() {
     fi
 }
 
-# bootstrap_venv testing|core
+# bootstrap_venv testing|core|benchmark
 bootstrap_venv() {
     local flavour="${1:-testing}" spec stamp hash
     case "$flavour" in
         testing) spec=".[testing]" ;;
         core) spec="." ;;
+        benchmark) spec=".[testing,benchmark]" ;;
         *)
             echo "bootstrap_venv: unknown flavour '$flavour'" >&2
             return 1
@@ -78,15 +80,27 @@ bootstrap_venv() {
     _create_venv
 
     hash="$(sha256sum pyproject.toml | cut -d' ' -f1)"
-    # ".installed-<hash>" marks a full install with the testing extra, which
-    # also satisfies "core"; ".installed-<hash>.core" marks a plain `-e .`.
+    # One stamp per pyproject.toml, named after what was installed:
+    #   ".installed-<hash>.benchmark"  testing + benchmark extras (satisfies all)
+    #   ".installed-<hash>"            the testing extra (satisfies testing, core)
+    #   ".installed-<hash>.core"       a plain `-e .` (satisfies core only)
     stamp="$VENV_DIR/.installed-$hash"
-    if [ -e "$stamp" ] || { [ "$flavour" = core ] && [ -e "$stamp.core" ]; }; then
-        return 0
-    fi
-    if [ "$flavour" = core ]; then
-        stamp="$stamp.core"
-    fi
+    local satisfied_by=()
+    case "$flavour" in
+        testing) satisfied_by=("$stamp" "$stamp.benchmark") ;;
+        core) satisfied_by=("$stamp" "$stamp.core" "$stamp.benchmark") ;;
+        benchmark) satisfied_by=("$stamp.benchmark") ;;
+    esac
+    local existing
+    for existing in "${satisfied_by[@]}"; do
+        if [ -e "$existing" ]; then
+            return 0
+        fi
+    done
+    case "$flavour" in
+        core) stamp="$stamp.core" ;;
+        benchmark) stamp="$stamp.benchmark" ;;
+    esac
 
     echo "Installing $spec into $VENV_DIR (pyproject.toml changed or first run) ..."
     "$VENV_DIR/bin/pip" install -q --upgrade pip

@@ -44,7 +44,7 @@ article = ConditionPage.objects.get(slug="back-pain")
 site = Site.objects.get(is_default_site=True)
 client = Client()
 pages = {}
-for url in ["/", "/conditions/", "/massage-types/", "/conditions/back-pain/", "/book/", "/admin/login/"]:
+for url in ["/", "/conditions/", "/massage-types/", "/conditions/back-pain/", "/book/", "/about/", "/admin/login/"]:
     response = client.get(url)
     pages[url] = {"status": response.status_code, "html": response.content.decode()}
 print(json.dumps({
@@ -120,10 +120,11 @@ def test_demo_content_loads_twice_without_duplicates_and_renders(manage):
     assert counts["wagtail_clinic.ClinicSettings"] == 1
     assert counts["wagtailimages.Image"] == 6
     assert counts["wagtail_clinic.AppointmentRequestPage"] == 1
-    # Root, home, two index pages, four massage types, the article and the
-    # booking page: the stock "Welcome to your new Wagtail site!" page has
-    # been replaced.
-    assert counts["wagtailcore.Page"] == 10
+    assert counts["home.StandardPage"] == 1
+    # Root, home, two index pages, four massage types, the article, the
+    # booking page and the About page: the stock "Welcome to your new Wagtail
+    # site!" page has been replaced.
+    assert counts["wagtailcore.Page"] == 11
     assert site["site"] == ["localhost", 80, "HomePage"]
     assert site["admin_is_superuser"] is True
 

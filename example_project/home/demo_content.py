@@ -598,3 +598,128 @@ def back_pain_body(*, clinic_name, massage_type_ids, massage_types_index_id, ima
             },
         ),
     ]
+
+
+# A plain page ---------------------------------------------------------------
+
+# A StandardPage: one rich text body. benchmarks/load_test.py compares the
+# reference article with it, so it holds about as much text as the article
+# (and, like it, a few internal page links).
+ABOUT_PAGE = {
+    "slug": "about",
+    "title": "About the clinic",
+}
+
+
+def about_body(
+    *, clinic_name, massage_types_index_id, conditions_index_id, booking_page_id
+):
+    """The About page's rich text, given the ids of the pages it links to."""
+    return (
+        "<h2>Who we are</h2>"
+        f"<p>{clinic_name} is a small, independent registered massage therapy "
+        "clinic in Edmonton South. We opened our doors to help neighbours who "
+        "spend long days at desks, on job sites, behind the wheel or chasing "
+        "small children move more comfortably, and we still see many of our "
+        "very first patients today. We are not a spa: every appointment is a "
+        "treatment, planned around what brought you in and what you want to "
+        "get back to doing.</p>"
+        "<p>Our approach is simple. We listen first, explain what we think is "
+        "going on in plain language, agree on a plan with you, and send you home "
+        "with one or two things to try between visits. If massage is not the "
+        "right fit for your problem, we will say so and suggest who to see "
+        "instead.</p>"
+        "<h2>Our therapists</h2>"
+        "<p>Every therapist at the clinic is a <b>registered massage therapist "
+        "(RMT)</b>. That means they have completed recognised training, carry "
+        "liability insurance, keep up with continuing education every year and "
+        "answer to a professional college that sets standards for safe, ethical "
+        "practice. You can ask any of us for our registration number.</p>"
+        "<p>Between us we have more than twenty years of experience. Our "
+        "therapists have a particular interest in back and neck pain linked to "
+        "work and posture, sports and activity injuries, headaches, and the "
+        "aches that come with pregnancy and with getting older. Each of us "
+        "offers several styles of treatment; read our "
+        f'<a linktype="page" id="{massage_types_index_id}">guide to massage '
+        "types</a> to see what they involve.</p>"
+        "<h2>What we help with</h2>"
+        "<p>People come to us for many reasons. Some of the most common are:</p>"
+        "<ul>"
+        "<li>low back, neck and shoulder pain, often linked to work or posture</li>"
+        "<li>tension headaches</li>"
+        "<li>stiffness and soreness from sport, running or a new activity</li>"
+        "<li>recovery after an injury, alongside your physiotherapist's plan</li>"
+        "<li>aches during pregnancy and after giving birth</li>"
+        "<li>stress and trouble sleeping</li>"
+        "</ul>"
+        "<p>Massage works best as one part of your care. With your permission "
+        "we are glad to share notes with your doctor, physiotherapist or "
+        "chiropractor, and to follow a plan they have started. If anything you "
+        "tell us suggests you should see a doctor first, such as pain after a "
+        "fall, numbness, weakness, fever or pain that keeps getting worse, we "
+        "will tell you so before any treatment.</p>"
+        "<h2>Your first visit</h2>"
+        "<p>Please arrive about ten minutes early so you can fill in a short "
+        "health history form. Your therapist will go through it with you, ask "
+        "about your pain or goals, and may watch how you move. Together you "
+        "decide which areas to work on and how firm the pressure should be. You "
+        "stay covered with a sheet except for the area being treated, and you "
+        "can ask to stop or change anything at any time.</p>"
+        "<p>To make the most of your appointment:</p>"
+        "<ul>"
+        "<li>wear or bring comfortable clothing you can move in</li>"
+        "<li>bring a list of your medications and any recent test results</li>"
+        "<li>tell us about any health conditions, surgeries or injuries, even "
+        "old ones</li>"
+        "<li>eat a light meal beforehand rather than a heavy one</li>"
+        "<li>drink water and move gently afterwards</li>"
+        "</ul>"
+        "<p>Our plain-language "
+        f'<a linktype="page" id="{conditions_index_id}">articles about common '
+        "conditions</a> explain what massage can and cannot do for each of "
+        "them, and how often treatment tends to help.</p>"
+        "<h2>Fees and insurance</h2>"
+        "<p>We offer 30, 45, 60 and 90 minute appointments. Longer sessions "
+        "suit people who want several areas treated, or who find it takes a "
+        "while to relax. Our current fees are posted at the front desk and "
+        "given when you book; they include any taxes that apply.</p>"
+        "<p>Many extended health plans cover treatment by a registered massage "
+        "therapist. We can bill most insurers directly, so you only pay the "
+        "part your plan does not cover. Some plans ask for a doctor's referral "
+        "before they pay, and most set a yearly maximum, so <b>check your plan "
+        "before your visit</b>. We are happy to give you a detailed receipt "
+        "for any claim you make yourself.</p>"
+        "<h2>Cancellations and late arrivals</h2>"
+        "<p>Life happens. If you cannot make your appointment, please give us "
+        "at least 24 hours' notice so we can offer the time to someone on our "
+        "waiting list. Appointments missed without notice may be charged in "
+        "full, and insurers do not cover missed appointments. If you arrive "
+        "late we will treat you for the time that remains, so that the next "
+        "person is not kept waiting.</p>"
+        "<h2>Accessibility</h2>"
+        "<p>The clinic is on the ground floor, with a level entrance, a wide "
+        "door and an accessible washroom. Our treatment tables are electric "
+        "and lower close to the floor, so getting on and off is easier. If "
+        "lying face down or on your back is uncomfortable, we can treat you "
+        "lying on your side or seated. Tell us when you book if you would "
+        "like a longer first appointment, a quieter time of day or a support "
+        "person with you in the room.</p>"
+        "<h2>Your privacy</h2>"
+        "<p>Your health information stays with us. Only the therapists who "
+        "treat you and the front desk staff who book your appointments can "
+        "see your file, and we never share it without your written consent, "
+        "except where the law requires it. You may ask to see your records or "
+        "correct them at any time. We keep records for as long as our "
+        "professional college requires, then destroy them securely.</p>"
+        "<h2>Getting here</h2>"
+        "<p>You will find us at Suite 104, 2150 Heronstone Way SW, Edmonton, "
+        "just off the main road, with free parking in front of the building "
+        "and a bus stop a short walk away. We are open Monday to Thursday from "
+        "9 am to 8 pm, Friday from 9 am to 5 pm and Saturday from 10 am to 3 pm, "
+        "and closed on Sundays and statutory holidays.</p>"
+        "<p>New patients are always welcome, and you do not need a referral to "
+        "book with us. Call the front desk on +1 780 555 0142, email "
+        "frontdesk@example.org, or "
+        f'<a linktype="page" id="{booking_page_id}">request an appointment '
+        "online</a> and we will be in touch within one working day.</p>"
+    )

@@ -1,9 +1,11 @@
-"""The example site's home page: the only page model the host site defines."""
+"""The example site's own page models: the home page and a plain text page."""
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.search import index
 
 
 class HomePage(Page):
@@ -47,6 +49,7 @@ class HomePage(Page):
         "wagtail_clinic.ConditionIndexPage",
         "wagtail_clinic.MassageTypeIndexPage",
         "wagtail_clinic.AppointmentRequestPage",
+        "home.StandardPage",
     ]
     max_count = 1
 
@@ -79,3 +82,23 @@ class HomePage(Page):
         if page is None or not page.live or page.get_view_restrictions().exists():
             return None
         return page
+
+
+class StandardPage(Page):
+    """A plain page: a title and one rich text body, e.g. "About the clinic".
+
+    It is also the baseline of benchmarks/load_test.py: a page as cheap as
+    Wagtail pages get, to compare the clinic's article with.
+    """
+
+    body = RichTextField(
+        blank=True,
+        help_text="The page's text. Use headings to break up long pages.",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    api_fields = [APIField("body")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []

@@ -22,11 +22,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFilter
+from wagtail.blocks import StreamValue
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
 from home import demo_content as demo
-from home.models import HomePage
+from home.models import HomePage, StandardPage
 from wagtail_clinic.models import (
     AppointmentRequestPage,
     Clinic,
@@ -113,7 +114,7 @@ def _error_text(error):
 class Command(BaseCommand):
     help = (
         "Create or update the demo site: home page, clinic, therapist, booking page, massage "
-        "types and the back pain article. Safe to run repeatedly."
+        "types, the back pain article and an About page. Safe to run repeatedly."
     )
 
     def add_arguments(self, parser):
@@ -143,7 +144,9 @@ class Command(BaseCommand):
         massage_type_index = self.sync_page(
             home, MassageTypeIndexPage, demo.MASSAGE_TYPE_INDEX
         )
-        self.sync_page(home, AppointmentRequestPage, demo.APPOINTMENT_PAGE)
+        booking_page = self.sync_page(
+            home, AppointmentRequestPage, demo.APPOINTMENT_PAGE
+        )
         self.sync_page(
             Page.get_first_root_node(),
             HomePage,
@@ -178,6 +181,19 @@ class Command(BaseCommand):
         if existing_article is None:
             for data in demo.MASSAGE_TYPES:
                 self.load_massage_type(massage_type_index, data, images, article)
+        self.sync_page(
+            home,
+            StandardPage,
+            {
+                **demo.ABOUT_PAGE,
+                "body": demo.about_body(
+                    clinic_name=clinic.name,
+                    massage_types_index_id=massage_type_index.pk,
+                    conditions_index_id=condition_index.pk,
+                    booking_page_id=booking_page.pk,
+                ),
+            },
+        )
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -426,7 +442,7 @@ class Command(BaseCommand):
         snapshot = {}
         for name in names:
             value = getattr(page, name)
-            if name == "body":
+            if isinstance(value, StreamValue):
                 value = json.dumps(without_ids(value.get_prep_value()), sort_keys=True)
             elif isinstance(value, models.Model):
                 value = value.pk
