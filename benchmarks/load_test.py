@@ -364,6 +364,8 @@ def prepare_database(name, run_dir, static_root, collect_static):
         "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
         "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": str(db_dir / "media"),
+        # The workers' shared cache (example.settings.loadtest), one per database.
+        "CACHE_DIR": str(db_dir / "cache"),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     if name == "postgres":

@@ -25,5 +25,7 @@ class WagtailClinicAppConfig(AppConfig):
         checks.register(v3.check_install, checks.Tags.compatibility)
 
         from wagtail_clinic import webhooks
+        from wagtail_clinic.api import representation_cache
 
         webhooks.connect_signals()
+        representation_cache.connect_signals()

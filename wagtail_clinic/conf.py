@@ -53,6 +53,18 @@ DEFAULTS = {
     # Seconds shared caches may keep the clinic API's anonymous responses
     # (Cache-Control: public, max-age=…); ETags make revalidation cheap.
     "API_CACHE_MAX_AGE": 60,
+    # Keep the API values of live pages (bodies, outlines, structured data,
+    # images, the reviewer…) in Django's cache, so a repeated API detail costs
+    # only Wagtail's own page lookup. Invalidated by signals on every change
+    # a value can show (docs/headless.md, "Representation cache"). None: on
+    # when the cache is shared by all processes (not LocMemCache/DummyCache);
+    # True: on regardless (e.g. a single process); False: off.
+    "API_REPRESENTATION_CACHE": None,
+    # The cache (a key of CACHES; it must be shared by all processes, e.g.
+    # Redis) and the seconds an entry is kept at most; any content change
+    # drops every entry at once anyway.
+    "API_REPRESENTATION_CACHE_ALIAS": "default",
+    "API_REPRESENTATION_CACHE_TIMEOUT": 300,
     # Largest `limit` of the clinic API listings; None means Wagtail's
     # WAGTAILAPI_LIMIT_MAX (20 unless set).
     "API_LIMIT_MAX": None,

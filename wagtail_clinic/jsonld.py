@@ -139,7 +139,7 @@ class LinkedData:
             self.root_url + path if root_url is not None and path is not None else None
         )
         self.site_id = site_id
-        self.clinic = _default_clinic(request, site_id)
+        self.clinic = _default_clinic(page, request, site_id)
 
     @cached_property
     def site_name(self):
@@ -172,19 +172,24 @@ class LinkedData:
         return None
 
 
-def _default_clinic(request, site_id):
-    """The default clinic of the request's site, or else of the page's own site."""
-    from django.db.models import prefetch_related_objects
-    from wagtail.models import Site
+def _default_clinic(page, request, site_id):
+    """The default clinic of the request's site, or else of the page's own site.
 
-    from wagtail_clinic.models.settings import ClinicSettings, get_default_clinic
+    Reuses the settings and the clinic (with its hours) that the API
+    serialisation of the same page has loaded already, if any.
+    """
+    from wagtail_clinic.api.representations import (
+        clinic_with_hours,
+        site_clinic_settings,
+    )
+    from wagtail_clinic.models.settings import get_clinic_settings
 
     if request is not None or site_id is None:
-        return get_default_clinic(request)
-    clinic = ClinicSettings.for_site(Site(pk=site_id)).default_clinic
-    if clinic is not None:
-        prefetch_related_objects([clinic], "opening_hours")
-    return clinic
+        site_settings = get_clinic_settings(request)  # Cached on the request.
+    else:
+        site_settings = site_clinic_settings(page, site_id)
+    clinic = site_settings.default_clinic if site_settings is not None else None
+    return clinic_with_hours(page, clinic)
 
 
 def _site_name(request, site_id):

@@ -20,7 +20,11 @@ Validators:
   clinic's opening hours, image renditions, or a page leaving a listing. The
   hash cannot miss any of them, and hashing a few kilobytes costs microseconds
   next to building the body, which has a fixed query budget anyway. The path
-  is part of the hash so two URLs never share a validator.
+  is part of the hash so two URLs never share a validator. (A page's values
+  may come from the representation cache, see ``representation_cache``: it
+  is emptied by every change that sends a signal, so the hash follows those
+  at once; changes made without signals, e.g. ``QuerySet.update()``, show
+  when its entries expire.)
 * ``Last-Modified`` is the latest of the timestamps a view reports with
   :func:`set_last_modified` (e.g. the pages' ``last_published_at``) and of
   :func:`content_changed_at`: the latest entry in Wagtail's audit log (any

@@ -7,10 +7,18 @@ uses the same fields as ordinary DRF fields.
 
 In v3 these serializers get no context at all (no request), so nothing here
 needs one: page URLs are built from the cached site root paths instead.
+
+The values of live pages are kept in the representation cache (see
+``representation_cache``): a field's ``to_representation`` decorated with
+``cached_representation`` runs once per page, revision and content change.
 """
 
 from rest_framework.fields import Field
 
+from wagtail_clinic.api.representation_cache import (
+    CachedFieldMixin,
+    cached_representation,
+)
 from wagtail_clinic.api.representations import (
     image_representation,
     page_representation,
@@ -25,8 +33,13 @@ from wagtail_clinic.api.schemas import (
 from wagtail_clinic.blocks.choosers import prefetch_card_images
 
 
-class ClinicField(Field):
-    """A read-only field; ``request`` is the request when there is one (v2)."""
+class ClinicField(CachedFieldMixin, Field):
+    """A read-only field; ``request`` is the request when there is one (v2).
+
+    Subclasses decorate ``to_representation`` with ``cached_representation``
+    to keep its values in the representation cache, or set
+    ``cache_representation = False``.
+    """
 
     def __init__(self, **kwargs):
         kwargs["read_only"] = True
@@ -52,6 +65,7 @@ class PageImageField(ClinicField):
         kwargs["source"] = "*"
         super().__init__(**kwargs)
 
+    @cached_representation
     def to_representation(self, value) -> ClinicImage | None:
         return image_representation(
             getattr(value, self.image_attr), getattr(value, self.alt_attr, "")
@@ -61,6 +75,7 @@ class PageImageField(ClinicField):
 class TherapistField(ClinicField):
     """A therapist (e.g. the medical reviewer) as ``ClinicTherapist``."""
 
+    @cached_representation
     def to_representation(self, value) -> ClinicTherapist:
         return therapist_representation(value)
 
@@ -72,6 +87,7 @@ class PageLinksField(ClinicField):
     one batch, so the cost does not grow with the number of pages.
     """
 
+    @cached_representation
     def to_representation(self, value) -> list[ClinicPageLink]:
         pages = sorted((page for page in value.all() if page.live), key=_title)
         prefetch_card_images(pages)
@@ -85,12 +101,16 @@ def _title(page):
 class StringListField(ClinicField):
     """A list of strings, e.g. ``alternate_names``."""
 
+    cache_representation = False
+
     def to_representation(self, value) -> list[str]:
         return [str(item) for item in value]
 
 
 class IntegerListField(ClinicField):
     """A list of integers, e.g. session lengths in minutes."""
+
+    cache_representation = False
 
     def to_representation(self, value) -> list[int]:
         return [int(item) for item in value]
@@ -99,6 +119,7 @@ class IntegerListField(ClinicField):
 class OutlineField(ClinicField):
     """The table of contents of a body: its section headings, in order."""
 
+    @cached_representation
     def to_representation(self, value) -> list[ClinicOutlineEntry]:
         from wagtail_clinic.blocks import outline
 

@@ -14,6 +14,7 @@ from ninja.decorators import decorate_view
 from pydantic import Field
 
 from wagtail_clinic.api.caching import private_cache
+from wagtail_clinic.api.representation_cache import exclude_from_cache
 from wagtail_clinic.preview import get_preview_page
 
 
@@ -73,7 +74,8 @@ def add_preview_routes(router, page_detail_schema):
         # session change what is returned.
         request.user = AnonymousUser()
         try:
-            return get_preview_page(token, content_type)
+            # A draft: never read from or written to the representation cache.
+            return exclude_from_cache(get_preview_page(token, content_type))
         except Http404 as exc:
             return Problem(404, str(exc)).response()
 

@@ -297,25 +297,93 @@ def _page_links_as_references(html):
     return FIND_A_TAG.sub(replace, html)
 
 
-def default_clinic(context):
-    """The default clinic of the request's site (or the default site), or None."""
-    from wagtail_clinic.models.settings import get_default_clinic
+def clinic_settings_for(context):
+    """The ``ClinicSettings`` of the request's site (or the default site), or None.
 
-    return _memo(
-        context, "default_clinic", lambda: get_default_clinic(api_request(context))
-    )
+    Also noted on the page being serialised (``context["page"]``), so its
+    structured data can reuse them (see ``site_clinic_settings``).
+    """
+    from wagtail_clinic.models.settings import get_clinic_settings
+
+    def load():
+        site_settings = get_clinic_settings(api_request(context))
+        page = (context or {}).get("page")
+        if site_settings is not None and page is not None:
+            page_memo(page).setdefault("clinic_settings", {}).setdefault(
+                site_settings.site_id, site_settings
+            )
+        return site_settings
+
+    return _memo(context, "clinic_settings", load)
+
+
+def default_clinic(context):
+    """The default clinic of the request's site (or the default site), or None.
+
+    With its opening hours, loaded once per page (see ``clinic_with_hours``).
+    """
+    site_settings = clinic_settings_for(context)
+    clinic = site_settings.default_clinic if site_settings is not None else None
+    return clinic_with_hours((context or {}).get("page"), clinic)
 
 
 def default_disclaimer(context):
     """The disclaimer text blank disclaimer callouts show."""
-    from wagtail_clinic.models.settings import DEFAULT_DISCLAIMER, get_clinic_settings
+    from wagtail_clinic.models.settings import DEFAULT_DISCLAIMER
 
-    def load():
-        site_settings = get_clinic_settings(api_request(context))
-        return (
-            site_settings.disclaimer
-            if site_settings is not None
-            else DEFAULT_DISCLAIMER
-        )
+    site_settings = clinic_settings_for(context)
+    return site_settings.disclaimer if site_settings is not None else DEFAULT_DISCLAIMER
 
-    return _memo(context, "default_disclaimer", load)
+
+# What the serialisation of one page (instance) has loaded and other fields
+# of the same page may reuse: the body's clinics for the structured data's
+# publisher, the site's clinic settings. A page instance lives for one
+# request, so this never outlives the data it holds.
+
+_PAGE_MEMO_ATTR = "_wagtail_clinic_page_memo"
+
+
+def page_memo(page):
+    """The memo of values loaded while serialising ``page`` (a dict)."""
+    if page is None:
+        return {}
+    return page.__dict__.setdefault(_PAGE_MEMO_ATTR, {})
+
+
+def _hours_loaded(clinic):
+    return "opening_hours" in getattr(clinic, "_prefetched_objects_cache", {})
+
+
+def remember_clinic(page, clinic):
+    """Note ``clinic`` (loaded with its opening hours) for reuse on ``page``."""
+    if page is not None and clinic is not None and _hours_loaded(clinic):
+        page_memo(page).setdefault("clinics", {}).setdefault(clinic.pk, clinic)
+
+
+def clinic_with_hours(page, clinic):
+    """``clinic`` with its opening hours: the copy ``page`` already loaded, if any.
+
+    Otherwise the hours are loaded (once) and the clinic noted on the page.
+    """
+    from django.db.models import prefetch_related_objects
+
+    if clinic is None:
+        return None
+    known = page_memo(page).get("clinics", {}).get(clinic.pk)
+    if known is not None:
+        return known
+    prefetch_related_objects([clinic], "opening_hours")
+    remember_clinic(page, clinic)
+    return clinic
+
+
+def site_clinic_settings(page, site_id):
+    """The ``ClinicSettings`` of site ``site_id``, reusing those ``page`` loaded."""
+    from wagtail.models import Site
+
+    from wagtail_clinic.models.settings import ClinicSettings
+
+    memo = page_memo(page).setdefault("clinic_settings", {})
+    if site_id not in memo:
+        memo[site_id] = ClinicSettings.for_site(Site(pk=site_id))
+    return memo[site_id]

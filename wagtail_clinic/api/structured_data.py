@@ -16,14 +16,19 @@ from typing import Any
 
 from rest_framework.fields import Field
 
+from wagtail_clinic.api.representation_cache import (
+    CachedFieldMixin,
+    cached_representation,
+)
 from wagtail_clinic.jsonld import structured_data_for_page
 
 
-class StructuredDataField(Field):
+class StructuredDataField(CachedFieldMixin, Field):
     """The page's ``get_structured_data()`` (any page: a ``WebPage`` at least).
 
     Works in API v2 (with the request's site) and v3 (no request: the page's
-    own site and its default clinic).
+    own site and its default clinic). Live pages' values are kept in the
+    representation cache.
     """
 
     def __init__(self, **kwargs):
@@ -31,10 +36,11 @@ class StructuredDataField(Field):
         kwargs["source"] = "*"
         super().__init__(**kwargs)
 
+    @cached_representation
     def to_representation(self, page) -> list[dict[str, Any]]:
+        # API v2 passes DRF's Request: it proxies Django's, and Wagtail's
+        # per-request caches (site, settings, root paths) live on it.
         request = self.context.get("request")
-        # API v2 passes DRF's Request; the builders want Django's.
-        request = getattr(request, "_request", request)
         if hasattr(page, "get_structured_data"):
             return page.get_structured_data(request=request)
         return structured_data_for_page(page, request=request)

@@ -6,9 +6,11 @@ templates use (image renditions, a massage type's image, a clinic's hours), so
 that the number of queries does not grow with the number of chosen items.
 """
 
+import contextvars
 import copy
 
 from collections import defaultdict
+from contextlib import contextmanager
 
 from django.db.models import ForeignKey, Prefetch, prefetch_related_objects
 from wagtail.blocks import PageChooserBlock
@@ -42,6 +44,56 @@ def rendition_prefetch(lookup="renditions"):
     )
 
 
+#: While ``renditions_in_one_query`` runs: the images the choosers loaded
+#: without their renditions, to be completed in one query at its end.
+_deferred_images = contextvars.ContextVar(
+    "wagtail_clinic_deferred_images", default=None
+)
+
+
+@contextmanager
+def renditions_in_one_query():
+    """Load the renditions of every image the choosers load inside, in one query.
+
+    Within the block, the choosers below load images (chosen images,
+    massage types' and chosen pages' card images) without their renditions;
+    on leaving it, the configured renditions of all of them are prefetched
+    together. The API serialisation of a stream wraps the loading of its
+    blocks in it, so a body costs one rendition query, not one per chooser.
+    """
+    images = []
+    token = _deferred_images.set(images)
+    try:
+        yield
+    finally:
+        _deferred_images.reset(token)
+    prefetch_renditions(images)
+
+
+def prefetch_renditions(images):
+    """Prefetch the configured renditions of ``images`` (None allowed), in one query.
+
+    Images whose renditions are loaded already are skipped.
+    """
+    images = [image for image in images if image is not None]
+    if images:
+        prefetch_related_objects(images, rendition_prefetch())
+
+
+def _images_queryset():
+    """Images, with their renditions unless ``renditions_in_one_query`` defers them."""
+    images = get_image_model().objects.all()
+    if _deferred_images.get() is None:
+        images = images.prefetch_related(rendition_prefetch())
+    return images
+
+
+def _defer_renditions(images):
+    deferred = _deferred_images.get()
+    if deferred is not None:
+        deferred.extend(images)
+
+
 def _ordered(objects, values):
     """Return ``objects[id]`` for each id in ``values``, keeping gaps as None.
 
@@ -64,11 +116,8 @@ class RenditionImageChooserBlock(ImageChooserBlock):
 
     def bulk_to_python(self, values):
         ids = [value for value in values if value is not None]
-        objects = (
-            get_image_model()
-            .objects.prefetch_related(rendition_prefetch())
-            .in_bulk(ids)
-        )
+        objects = _images_queryset().in_bulk(ids)
+        _defer_renditions(objects.values())
         return _ordered(objects, values)
 
     def get_api_representation(self, value, context=None):
@@ -89,7 +138,8 @@ def prefetch_card_images(pages):
     """Load the card images of ``pages`` (of any types) with their renditions.
 
     Costs two queries per (page type, image field) pair, whatever the number
-    of pages.
+    of pages (one, plus the shared rendition query, inside
+    ``renditions_in_one_query``).
     """
     groups = defaultdict(list)
     for page in pages:
@@ -99,9 +149,10 @@ def prefetch_card_images(pages):
             )
             if isinstance(field, ForeignKey):
                 groups[(type(page), name)].append(page)
-    images = get_image_model().objects.prefetch_related(rendition_prefetch())
+    images = _images_queryset()
     for (_, name), group in groups.items():
         prefetch_related_objects(group, Prefetch(name, queryset=images))
+        _defer_renditions(getattr(page, name) for page in group)
 
 
 class SpecificPageChooserBlock(PageChooserBlock):
@@ -134,11 +185,11 @@ class MassageTypeChooserBlock(PageChooserBlock):
 
     def bulk_to_python(self, values):
         ids = [value for value in values if value is not None]
-        objects = (
-            self.model_class.objects.select_related("image")
-            .prefetch_related(rendition_prefetch("image__renditions"))
-            .in_bulk(ids)
-        )
+        pages = self.model_class.objects.select_related("image")
+        if _deferred_images.get() is None:
+            pages = pages.prefetch_related(rendition_prefetch("image__renditions"))
+        objects = pages.in_bulk(ids)
+        _defer_renditions(page.image for page in objects.values())
         return _ordered(objects, values)
 
     def get_api_representation(self, value, context=None):

@@ -11,6 +11,7 @@ from wagtail_clinic.api.representations import (
     default_clinic,
     live_page,
     page_representation,
+    remember_clinic,
 )
 from wagtail_clinic.api.schemas import (
     ClinicBookingCTA,
@@ -214,7 +215,12 @@ class BookingCTABlock(blocks.StructBlock):
 
     def get_api_representation(self, value, context=None):
         request = api_request(context)
-        clinic = value.get("clinic") or default_clinic(context)
+        clinic = value.get("clinic")
+        if clinic is not None:
+            # Loaded with its hours: the page's structured data may reuse it.
+            remember_clinic((context or {}).get("page"), clinic)
+        else:
+            clinic = default_clinic(context)
         button = value.resolve(
             clinic, request=request, page=(context or {}).get("page")
         )

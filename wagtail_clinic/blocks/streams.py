@@ -12,8 +12,15 @@ from wagtail import blocks
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from wagtail_clinic.api.representation_cache import (
+    cached_value,
+    context_variant,
+    is_cacheable,
+    stream_field_name,
+)
 from wagtail_clinic.api.representations import prepare_rich_text
 from wagtail_clinic.api.schemas import stream_api_schema
+from wagtail_clinic.blocks.choosers import renditions_in_one_query
 from wagtail_clinic.blocks.clinic import BookingCTABlock, MassageTypesBlock
 from wagtail_clinic.blocks.content import (
     BenefitsBlock,
@@ -147,12 +154,15 @@ def _unique_anchor(anchor, taken):
 class StreamAPIMixin:
     """Complete, typed API output for a StreamBlock of wagtail-clinic blocks.
 
-    ``get_api_representation`` expands the links of all rich text in the
-    stream in one batch (for the ``html`` and ``markdown`` formats) before
-    the children serialise themselves, and shares one context dict between
-    them so per-request values (format, default clinic) are resolved once.
+    ``get_api_representation`` loads the chosen objects of all children
+    first, with the renditions of all their images in one query
+    (``renditions_in_one_query``), expands the links of all rich text in the
+    stream in one batch (for the ``html`` and ``markdown`` formats), then
+    lets the children serialise themselves, sharing one context dict so
+    per-request values (format, default clinic) are resolved once.
     The children see the page the stream belongs to as ``context["page"]``
-    (as in a template), when the value was read from a page.
+    (as in a template), when the value was read from a page. A live page's
+    body is kept in the representation cache (``api.representation_cache``).
     ``api_schema()`` is the discriminated union of the children's types.
     """
 
@@ -161,8 +171,27 @@ class StreamAPIMixin:
             return []
         context = {} if context is None else context
         owner = stream_value_owner(value)
+        if owner is None or not is_cacheable(owner):
+            return self._api_representation(value, context, owner)
+        name = stream_field_name(owner, value)
+        if name is None:
+            return self._api_representation(value, context, owner)
+        # A live page's body comes from the representation cache when it can.
+        return cached_value(
+            owner,
+            f"stream:{name}",
+            context_variant(context),
+            lambda: self._api_representation(value, context, owner),
+        )
+
+    def _api_representation(self, value, context, owner):
         if owner is not None:
             context = {**context, "page": owner}
+        with renditions_in_one_query():
+            # Reading every child loads the chosen objects, one query per
+            # chooser; their images' renditions follow in one query.
+            for _child in value:
+                pass
         prepare_rich_text(value, context)
         items = []
         for child in value:

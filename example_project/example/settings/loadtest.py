@@ -12,12 +12,17 @@ changed:
   PostgreSQL deployment would use. Otherwise SQLite at ``DATABASE_PATH``.
 * ``STATIC_ROOT`` comes from the environment, so ``collectstatic`` writes to
   the run's temporary directory.
+* ``CACHES`` is a file-based cache in ``CACHE_DIR`` (default: a folder in the
+  system's temporary directory), shared by the gunicorn workers as Redis or
+  Memcached would be in production; so wagtail-clinic's API representation
+  cache is on (it stays off with a per-process cache).
 
 Like production, it needs ``DJANGO_SECRET_KEY`` (the load test generates one
 per run) and ``DJANGO_ALLOWED_HOSTS``.
 """
 
 import os
+import tempfile
 
 from .production import *  # noqa: F403
 
@@ -40,3 +45,11 @@ if os.environ.get("DATABASE_ENGINE") == "postgres":
             "CONN_HEALTH_CHECKS": True,
         }
     }
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR")
+        or os.path.join(tempfile.gettempdir(), "wagtail-clinic-loadtest-cache"),
+    }
+}
