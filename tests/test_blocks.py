@@ -1,12 +1,17 @@
 """Every block on its own: rendering, validation, round trips and editor metadata."""
 
 import datetime
+import re
+
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 from wagtail.blocks import StreamValue
 from wagtail.test.utils import WagtailTestUtils
+
+import wagtail_clinic
 
 from tests.utils import (
     article_body,
@@ -35,6 +40,7 @@ from wagtail_clinic.blocks import (
     QuoteBlock,
     ReferencesBlock,
 )
+from wagtail_clinic.blocks.streams import RESERVED_ANCHORS
 from wagtail_clinic.models.settings import DEFAULT_DISCLAIMER, ClinicSettings
 
 
@@ -643,6 +649,23 @@ class TestArticleStreamBlock(TestCase):
             0,
             "anchor",
             "#main-content is used by the page itself. Choose another anchor.",
+        )
+
+    def test_every_id_the_public_templates_use_is_reserved(self):
+        templates = Path(wagtail_clinic.__file__).parent / "templates/wagtail_clinic"
+        ids = {
+            match
+            for path in templates.rglob("*.html")
+            if "admin" not in path.relative_to(templates).parts
+            for match in re.findall(r'\bid="([^"{]+)"', path.read_text())
+        }
+        self.assertIn("respond", ids)
+        self.assertLessEqual(ids, RESERVED_ANCHORS)
+
+    def test_a_heading_named_like_the_comments_section_gets_its_own_anchor(self):
+        value = self.clean_stream(self.heading("Comments"), self.heading("Respond"))
+        self.assertEqual(
+            [child.value["anchor"] for child in value], ["comments-2", "respond-2"]
         )
 
     def test_a_blank_anchor_never_takes_an_id_the_page_template_uses(self):

@@ -77,6 +77,15 @@ RESERVED_ANCHORS = frozenset(
         "clinic-toc-heading",
         "clinic-filter-condition",
         "clinic-sources-heading",
+        # The comments section and its form (includes/comment*.html).
+        "comments",
+        "respond",
+        "clinic-comments-title",
+        "clinic-respond-title",
+        "clinic-comment-errors-title",
+        # The appointment request form (pages/appointment_request_page.html).
+        "clinic-contact-hint",
+        "clinic-error-summary-title",
     }
 )
 
