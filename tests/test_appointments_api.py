@@ -22,7 +22,7 @@ from wagtail_clinic.models import AppointmentRequest
 
 
 ORIGIN = "https://www.clinic.example"
-SETTINGS = {"APPOINTMENT_RATE_LIMIT": None, "APPOINTMENT_CORS_ORIGINS": [ORIGIN]}
+SETTINGS = {"APPOINTMENT_RATE_LIMIT": None, "API_CORS_ORIGINS": [ORIGIN]}
 
 
 class APITestCase(TestCase):
@@ -348,7 +348,7 @@ class TestCORS(APITestCase):
         with override_settings(
             WAGTAIL_CLINIC={
                 "APPOINTMENT_RATE_LIMIT": None,
-                "APPOINTMENT_CORS_ORIGINS": ["*"],
+                "API_CORS_ORIGINS": ["*"],
             }
         ):
             response = self.preflight("https://anywhere.example")

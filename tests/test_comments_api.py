@@ -24,7 +24,7 @@ from wagtail_clinic.models import ClinicSettings, CommentStatus, ReaderComment
 
 
 ORIGIN = "https://www.clinic.example"
-SETTINGS = {**NO_LIMITS, "APPOINTMENT_CORS_ORIGINS": [ORIGIN]}
+SETTINGS = {**NO_LIMITS, "API_CORS_ORIGINS": [ORIGIN]}
 ITEM_KEYS = {"id", "author_name", "body", "body_html", "created_at", "replies"}
 REPLY_KEYS = ITEM_KEYS - {"replies"}
 

@@ -39,8 +39,8 @@ DEFAULTS = {
     # None turns the limit off.
     "APPOINTMENT_RATE_LIMIT": "5/hour",
     # Origins (e.g. "https://www.clinic.example") whose browser pages may POST
-    # to /api/v3/clinic/appointment-requests/; "*" allows any.
-    "APPOINTMENT_CORS_ORIGINS": [],
+    # to the clinic API (appointment requests, comments); "*" allows any.
+    "API_CORS_ORIGINS": [],
     # Largest JSON body the appointment endpoint reads, in bytes.
     "APPOINTMENT_MAX_BODY_SIZE": 16 * 1024,
     # Days requests are kept before purge_appointment_requests deletes them.

@@ -9,7 +9,7 @@ Why it is not CSRF-able (see docs/booking.md): it reads no cookie and no
 session (``request.user`` is forced to anonymous), so a forged request gains
 nothing a direct one would not; and it only accepts ``application/json``,
 which browsers never send cross-origin without a CORS preflight that only the
-origins in ``WAGTAIL_CLINIC["APPOINTMENT_CORS_ORIGINS"]`` pass.
+origins in ``WAGTAIL_CLINIC["API_CORS_ORIGINS"]`` pass.
 
 The view reads and checks the body itself, before any parsing: its size
 (``APPOINTMENT_MAX_BODY_SIZE``), content type, JSON syntax, then types and
@@ -153,7 +153,7 @@ def _normalise_origin(origin):
 
 
 def _allowed_origins():
-    origins = clinic_settings.APPOINTMENT_CORS_ORIGINS or []
+    origins = clinic_settings.API_CORS_ORIGINS or []
     if isinstance(origins, str):
         origins = [origins]
     return {_normalise_origin(origin) for origin in origins}
@@ -415,7 +415,7 @@ naming the `AppointmentRequestPage` by `page_id` or `page_path`.
 
 * **201**: received; the body holds only the request's `reference`.
 * **400**: the body is not a JSON object. **413**: too large. **415**: not JSON.
-* **403**: a browser `Origin` that is not allowed (`APPOINTMENT_CORS_ORIGINS`).
+* **403**: a browser `Origin` that is not allowed (`API_CORS_ORIGINS`).
 * **422**: invalid fields; `errors[].field` names each one.
 * **429**: rate limited; see the `Retry-After` header.
 

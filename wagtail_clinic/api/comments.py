@@ -17,7 +17,7 @@ page must be live, public and in the requested site (as for the page
 endpoints) and its comments open. Errors are RFC 7807
 ``application/problem+json`` with ``errors[].field`` naming each field.
 Email and IP addresses are never in a response; CORS follows the
-appointment endpoint (``APPOINTMENT_CORS_ORIGINS``: the frontend's origins).
+appointment endpoint (``API_CORS_ORIGINS``: the frontend's origins).
 """
 
 import json
