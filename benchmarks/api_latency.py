@@ -10,9 +10,10 @@ thread's, so other processes on the machine do not count) is compared too.
 
 Two modes:
 
-* **warm**: the default settings, so the article's API values come from the
-  representation cache (``WAGTAIL_CLINIC["API_REPRESENTATION_CACHE"]``),
-  as on a running site between two content changes;
+* **warm**: the representation cache on
+  (``WAGTAIL_CLINIC["API_REPRESENTATION_CACHE"]``, forced on here: one
+  process; a site with a shared cache has it on by default), so the
+  article's API values come from it, as between two content changes;
 * **cold**: the representation cache off, so every request builds the
   values (Django's cache still holds Wagtail's renditions and site root
   paths, as on a running site).
@@ -124,7 +125,7 @@ MODES = ("warm", "cold")
 
 
 def representation_cache(enabled):
-    """Settings with the representation cache on (the default) or off."""
+    """Settings with the representation cache on (forced: one process) or off."""
     return override_settings(
         WAGTAIL_CLINIC={
             **(getattr(settings, "WAGTAIL_CLINIC", {}) or {}),
@@ -276,7 +277,9 @@ def format_report(results, requests, runs, load_before, load_after):
         "inflate.",
     ]
     titles = {
-        "warm": ("Warm: representation cache on (the default), values served from it"),
+        "warm": (
+            "Warm: representation cache on (as by default with a shared cache), values served from it"
+        ),
         "cold": (
             "Cold: representation cache off, every request builds the values "
             "(Wagtail's renditions and site root paths still cached)"
