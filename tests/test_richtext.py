@@ -112,3 +112,25 @@ class TestExpandRichTextIn(TestCase):
         for value in values:
             with self.subTest(source=value.source):
                 self.assertEqual(value.expanded_html, expand_db_html(value.source))
+
+    def test_links_to_known_pages_cost_no_queries_and_match_wagtail(self):
+        body = self.fresh_body(self.long)
+        known = {page.pk: page for page in self.massage_types}
+        with self.assertNumQueries(0):
+            expand_rich_text_in(body, known_pages=known)
+
+        for value in iter_rich_text(body):
+            with self.subTest(source=value.source):
+                self.assertEqual(value.expanded_html, expand_db_html(value.source))
+
+    def test_links_to_other_pages_are_still_looked_up(self):
+        body = self.fresh_body(self.long)
+        known = {page.pk: page for page in self.massage_types[:5]}
+        with self.assertNumQueries(2):
+            expand_rich_text_in(body, known_pages=known)
+
+        values = list(iter_rich_text(body))
+        for value in values:
+            with self.subTest(source=value.source):
+                self.assertEqual(value.expanded_html, expand_db_html(value.source))
+        self.assertIn(f'href="{self.massage_types[9].url}"', values[9].__html__())

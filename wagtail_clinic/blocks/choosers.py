@@ -24,6 +24,7 @@ from wagtail_clinic.api.representations import (
     image_representation,
     live_page,
     page_representation,
+    remember_clinic,
 )
 from wagtail_clinic.api.schemas import ClinicDetails, ClinicImage, ClinicPageLink
 from wagtail_clinic.conf import clinic_settings
@@ -68,6 +69,53 @@ def renditions_in_one_query():
     finally:
         _deferred_images.reset(token)
     prefetch_renditions(images)
+
+
+class PageBodyObjects:
+    """What the choosers loaded while ``loading_page_body`` ran.
+
+    Attributes:
+        clinics: every clinic the clinic choosers handed out.
+        pages: the specific pages the page choosers loaded, by pk.
+    """
+
+    def __init__(self, known_clinics=()):
+        self.known_clinics = {c.pk: c for c in known_clinics if c is not None}
+        self.clinics = []
+        self.pages = {}
+
+
+#: While ``loading_page_body`` runs: a ``PageBodyObjects``.
+_page_body = contextvars.ContextVar("wagtail_clinic_page_body", default=None)
+
+
+def _note_pages(pages):
+    loaded = _page_body.get()
+    if loaded is not None:
+        loaded.pages.update((page.pk, page) for page in pages)
+
+
+@contextmanager
+def loading_page_body(page, known_clinics=()):
+    """Load the chosen objects of ``page``'s blocks read inside, for rendering.
+
+    Like ``renditions_in_one_query``, and besides: the clinic choosers reuse
+    ``known_clinics`` (e.g. the site's default clinic, which the clinic
+    settings loaded already) and only add their opening hours, and every
+    clinic they load is noted on ``page`` (``remember_clinic``), so the
+    page's structured data reuses it instead of loading its hours again.
+    Yields a ``PageBodyObjects``, whose ``pages`` (the chosen pages, specific)
+    the body's rich text links can reuse (``expand_rich_text_in``).
+    """
+    loaded = PageBodyObjects(known_clinics)
+    token = _page_body.set(loaded)
+    try:
+        with renditions_in_one_query():
+            yield loaded
+    finally:
+        _page_body.reset(token)
+    for clinic in loaded.clinics:
+        remember_clinic(page, clinic)
 
 
 def prefetch_renditions(images):
@@ -162,6 +210,7 @@ class SpecificPageChooserBlock(PageChooserBlock):
         ids = [value for value in values if value is not None]
         pages = list(self.model_class.objects.filter(pk__in=ids).specific())
         prefetch_card_images(pages)
+        _note_pages(pages)
         return _ordered({page.pk: page for page in pages}, values)
 
     def to_python(self, value):
@@ -190,6 +239,7 @@ class MassageTypeChooserBlock(PageChooserBlock):
             pages = pages.prefetch_related(rendition_prefetch("image__renditions"))
         objects = pages.in_bulk(ids)
         _defer_renditions(page.image for page in objects.values())
+        _note_pages(objects.values())
         return _ordered(objects, values)
 
     def get_api_representation(self, value, context=None):
@@ -213,9 +263,20 @@ class ClinicChooserBlock(SnippetChooserBlock):
 
     def bulk_to_python(self, values):
         ids = [value for value in values if value is not None]
-        objects = self.model_class.objects.prefetch_related("opening_hours").in_bulk(
-            ids
-        )
+        loaded = _page_body.get()
+        known = loaded.known_clinics if loaded is not None else {}
+        objects = {pk: known[pk] for pk in ids if pk in known}
+        missing = [pk for pk in ids if pk not in objects]
+        if objects:
+            prefetch_related_objects(list(objects.values()), "opening_hours")
+        if missing:
+            objects.update(
+                self.model_class.objects.prefetch_related("opening_hours").in_bulk(
+                    missing
+                )
+            )
+        if loaded is not None:
+            loaded.clinics.extend(objects.values())
         return _ordered(objects, values)
 
     def get_api_representation(self, value, context=None):

@@ -29,7 +29,7 @@ from wagtail.search import index
 from wagtail_clinic.api import fields as api
 from wagtail_clinic.api.structured_data import StructuredDataField
 from wagtail_clinic.blocks import ArticleStreamBlock, MassageTypeStreamBlock, outline
-from wagtail_clinic.blocks.choosers import rendition_prefetch
+from wagtail_clinic.blocks.choosers import loading_page_body, rendition_prefetch
 from wagtail_clinic.citations import collect_citations
 from wagtail_clinic.comments.mixins import CommentsMixin
 from wagtail_clinic.conf import clinic_settings
@@ -92,8 +92,19 @@ class ArticleContextMixin:
     """Prepares a StreamField body for rendering with a flat query count."""
 
     def get_context(self, request, *args, **kwargs):
+        from wagtail_clinic.models.settings import get_clinic_settings
+
         context = super().get_context(request, *args, **kwargs)
-        expand_rich_text_in(self.body)
+        # The chosen objects of all blocks, with the renditions of all their
+        # images in one query; a chosen default clinic is the one the site's
+        # settings hold already (they are cached on the request).
+        site_settings = get_clinic_settings(request)
+        known_clinics = [site_settings.default_clinic] if site_settings else []
+        with loading_page_body(self, known_clinics) as loaded:
+            for _child in self.body:
+                pass
+        # Links to the pages the body chose cost no query.
+        expand_rich_text_in(self.body, known_pages=loaded.pages)
         context["outline"] = outline(self.body)
         context["citations"] = collect_citations(self.body)
         return context
