@@ -429,6 +429,16 @@ def visible_page(scope, queryset, *, source, name, message):
     return model.objects.select_related("locale").get(pk=page.pk)
 
 
+def page_detail(request, scope, queryset, **not_found):
+    """``visible_page`` for a detail response, with its ``Last-Modified`` set.
+
+    ``not_found`` are ``visible_page``'s ``source``, ``name`` and ``message``.
+    """
+    page = visible_page(scope, queryset, **not_found)
+    set_last_modified(request, page.last_published_at, content_changed_at(scope.site))
+    return page
+
+
 # Router -------------------------------------------------------------------
 
 
@@ -474,17 +484,14 @@ def build_router(page_detail_schema):
         scope = PublicScope(find_site(request, site))
         components = [part for part in path.split("/") if part]
         url_path = scope.site.root_page.url_path + "".join(f"{c}/" for c in components)
-        page = visible_page(
+        return page_detail(
+            request,
             scope,
             page_model.objects.filter(url_path=url_path),
             source="query",
             name="path",
             message="No page matches the given path.",
         )
-        set_last_modified(
-            request, page.last_published_at, content_changed_at(scope.site)
-        )
-        return page
 
     @router.get(
         "/pages/{page_id}/",
@@ -507,17 +514,14 @@ def build_router(page_detail_schema):
     ):
         reject_repeated(request, ("site", "rich_text_format"))
         scope = PublicScope(find_site(request, site))
-        page = visible_page(
+        return page_detail(
+            request,
             scope,
             page_model.objects.filter(pk=page_id),
             source="path",
             name="page_id",
             message="No page matches the given id.",
         )
-        set_last_modified(
-            request, page.last_published_at, content_changed_at(scope.site)
-        )
-        return page
 
     @router.get(
         "/conditions/",
