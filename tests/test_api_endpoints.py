@@ -460,7 +460,7 @@ class TestOpenAPI(TestCase):
                 self.assertIn("200", responses)
                 for status in ("400", "404", "422"):
                     self.assertEqual(
-                        responses[status]["content"]["application/json"]["schema"],
+                        responses[status]["content"][PROBLEM_JSON]["schema"],
                         {"$ref": "#/components/schemas/ClinicProblem"},
                     )
                 for parameter in operation["parameters"]:

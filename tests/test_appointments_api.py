@@ -368,7 +368,7 @@ class TestOpenAPI(TestCase):
         self.assertTrue(operation["requestBody"]["required"])
         self.assertEqual(
             set(operation["responses"]),
-            {"201", "400", "403", "413", "415", "422", "429"},
+            {"201", "400", "403", "413", "415", "422", "429", "503"},
         )
         created = operation["responses"]["201"]["content"]["application/json"]["schema"]
         self.assertEqual(
@@ -387,9 +387,9 @@ class TestOpenAPI(TestCase):
         )
         self.assertEqual(request_schema["properties"]["name"]["maxLength"], 100)
         self.assertEqual(
-            operation["responses"]["422"]["content"]["application/json"]["schema"][
-                "$ref"
-            ],
+            operation["responses"]["422"]["content"]["application/problem+json"][
+                "schema"
+            ]["$ref"],
             "#/components/schemas/ClinicProblem",
         )
 

@@ -347,7 +347,7 @@ class TestOpenAPI(APITestCase):
         )
         self.assertEqual(
             set(path["post"]["responses"]),
-            {"201", "202", "400", "403", "404", "413", "415", "422", "429"},
+            {"201", "202", "400", "403", "404", "413", "415", "422", "429", "503"},
         )
         self.assertIn(
             "/api/v3/clinic/pages/{page_id}/comments/token/", document["paths"]

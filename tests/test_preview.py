@@ -351,6 +351,17 @@ class TestPreviewAPI(PreviewTestCase):
             response.json()["meta"]["type"], "wagtail_clinic.MassageTypePage"
         )
 
+    def test_content_type_in_any_case(self):
+        # Compared in lower case, so an upper-case one is not refused (422).
+        token = create_preview(self.massage)
+        response = self.get_preview(
+            content_type="Wagtail_Clinic.MassageTypePage", token=token
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertNotFound(
+            self.get_preview(content_type="WAGTAIL_CLINIC.CONDITIONPAGE", token=token)
+        )
+
     def test_no_draft_without_a_token(self):
         self.client.force_login(self.editor)
 

@@ -9,9 +9,16 @@ its honeypot and counts requests the same way:
 * :func:`honeypot_filled` — whether the hidden honeypot field holds anything;
 * :func:`count_hit` — a fixed-window, per-client rate limit kept in Django's
   cache, for any ``WAGTAIL_CLINIC`` rate setting (the appointment module's
-  ``count_request`` reads its one setting only).
+  ``count_request`` reads its one setting only); :func:`give_back_hit`
+  returns a hit whose request was not stored after all.
+
+A hit is counted (atomically, with ``add``/``incr``) *before* the request is
+stored, so that concurrent requests can never exceed the limit, and given
+back (``decr``) when the request is refused or its write fails: only stored
+requests (and spam answered as stored) spend a client's quota.
 """
 
+import contextlib
 import math
 import time
 
@@ -24,9 +31,11 @@ from wagtail_clinic.forms import HONEYPOT_FIELD
 
 __all__ = [
     "HONEYPOT_FIELD",
+    "Hit",
     "RateLimited",
     "client_hash",
     "count_hit",
+    "give_back_hit",
     "honeypot_filled",
     "parse_rate_setting",
 ]
@@ -61,6 +70,31 @@ def parse_rate_setting(setting):
         ) from exc
 
 
+class Hit:
+    """One counted request: the cache key of its window, to give it back."""
+
+    __slots__ = ("given_back", "key")
+
+    def __init__(self, key):
+        self.key = key
+        self.given_back = False
+
+    def give_back(self):
+        """Uncount this request (it was not stored); safe to call twice."""
+        if self.given_back:
+            return
+        self.given_back = True
+        # ValueError: the window has ended (the key expired) meanwhile.
+        with contextlib.suppress(ValueError):
+            cache.decr(self.key)
+
+
+def give_back_hit(hit):
+    """Uncount ``hit`` (what ``count_hit`` returned); None is ignored."""
+    if hit is not None:
+        hit.give_back()
+
+
 def count_hit(request, *, scope, setting):
     """Count one request of this client against ``WAGTAIL_CLINIC[setting]``.
 
@@ -69,12 +103,17 @@ def count_hit(request, *, scope, setting):
         scope: keeps the counters of different forms apart, e.g. "comment".
         setting: the name of the rate setting, e.g. "COMMENTS_RATE_LIMIT".
 
+    Returns:
+        A ``Hit`` to give back (``give_back_hit``) if the request is not
+        stored after all; None when the limit is off.
+
     Raises:
-        RateLimited: with the seconds until the window ends.
+        RateLimited: with the seconds until the window ends (the refused
+        request is not counted).
     """
     rate = parse_rate_setting(setting)
     if rate is None:
-        return
+        return None
     limit, period = rate
     now = time.time()
     window = int(now // period)
@@ -87,5 +126,8 @@ def count_hit(request, *, scope, setting):
         except ValueError:  # Expired between add and incr.
             cache.set(key, 1, timeout=period)
             count = 1
+    hit = Hit(key)
     if count > limit:
+        hit.give_back()
         raise RateLimited(max(1, math.ceil((window + 1) * period - now)))
+    return hit

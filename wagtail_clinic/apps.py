@@ -24,6 +24,11 @@ class WagtailClinicAppConfig(AppConfig):
         checks.register(v3.check_app_order, checks.Tags.compatibility)
         checks.register(v3.check_install, checks.Tags.compatibility)
 
+        from wagtail_clinic import db
+
+        # Not Tags.database: those only run with `check --database`.
+        checks.register(db.check_sqlite_settings)
+
         from wagtail_clinic import webhooks
         from wagtail_clinic.api import representation_cache
 

@@ -50,6 +50,11 @@ DEFAULTS = {
     "APPOINTMENT_NOTIFICATION_EMAIL": None,
     # Country calling code assumed for phone numbers typed without "+".
     "PHONE_DEFAULT_COUNTRY_CODE": "1",
+    # Seconds a public form (appointment requests, comments) keeps waiting
+    # for, and retrying, a write while the database is busy (locked by
+    # another writer) before answering 503 with Retry-After. Keep it well
+    # below the web server's worker timeout (gunicorn: 30 s).
+    "DATABASE_BUSY_TIMEOUT": 10,
     # Seconds shared caches may keep the clinic API's anonymous responses
     # (Cache-Control: public, max-age=…); ETags make revalidation cheap.
     "API_CACHE_MAX_AGE": 60,

@@ -4,8 +4,6 @@ Every field is validated here, once: the API turns its JSON body into form
 data and reports this form's errors field by field.
 """
 
-import unicodedata
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +19,7 @@ from wagtail_clinic.models.appointments import (
     Weekday,
 )
 from wagtail_clinic.phone import normalise_phone
+from wagtail_clinic.public_input import text as text_policy
 
 
 #: The honeypot's field name: a plausible one, so that bots fill it in.
@@ -30,34 +29,12 @@ HONEYPOT_FIELD = "website"
 # valid ids, and some databases fail on them instead of finding nothing.
 MAX_ID = 2**31 - 1
 
-# Line breaks are fine in the message; other control characters are not.
-_MESSAGE_WHITESPACE = {"\n", "\r", "\t"}
-
-
-def _bad_characters(value, allowed=frozenset()):
-    """Whether ``value`` holds control, format-less or surrogate characters."""
-    return any(
-        unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") and char not in allowed
-        for char in value
-    )
-
-
-def validate_single_line(value):
-    """Reject line breaks and other control characters (e.g. in a name)."""
-    if _bad_characters(value):
-        raise ValidationError(
-            _("Use letters, numbers and punctuation only, on one line."),
-            code="control_characters",
-        )
-
-
-def validate_text(value):
-    """Reject control characters other than line breaks and tabs."""
-    if _bad_characters(value, _MESSAGE_WHITESPACE):
-        raise ValidationError(
-            _("Remove the special characters from your message."),
-            code="control_characters",
-        )
+# The one text policy for what people type (``public_input.text``): no
+# control characters (line breaks only in multi-line fields) and no
+# invisible or direction-changing characters. Re-exported under the names
+# other modules import from here.
+validate_single_line = text_policy.validate_single_line
+validate_text = text_policy.validate_multiline_text
 
 
 class SafeModelChoiceField(forms.ModelChoiceField):

@@ -14,12 +14,10 @@ origins in ``WAGTAIL_CLINIC["API_CORS_ORIGINS"]`` pass.
 The view reads and checks the body itself, before any parsing: its size
 (``APPOINTMENT_MAX_BODY_SIZE``), content type, JSON syntax, then types and
 values. Every failure is an RFC 7807 ``application/problem+json`` response
-(400, 403, 413, 415, 422, 429) naming the fields concerned; nothing is stored
+(400, 403, 413, 415, 422, 429, 503) naming the fields concerned; nothing is stored
 unless everything is valid, and no response, log line or OpenAPI example
 carries what the patient sent.
 """
-
-import json
 
 from typing import Annotated, Literal
 
@@ -28,11 +26,11 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.debug import sensitive_variables
 from ninja.params.models import Body, BodyModel
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
 from wagtail_clinic.conf import clinic_settings
-from wagtail_clinic.forms import HONEYPOT_FIELD, MAX_ID, validate_single_line
+from wagtail_clinic.forms import HONEYPOT_FIELD, MAX_ID
 from wagtail_clinic.models.appointments import (
     EMAIL_MAX_LENGTH,
     MESSAGE_MAX_LENGTH,
@@ -40,9 +38,18 @@ from wagtail_clinic.models.appointments import (
     PHONE_INPUT_MAX_LENGTH,
     RequestSource,
 )
+from wagtail_clinic.public_input.json_body import (
+    read_json_object,
+    reject_constant,  # noqa: F401 (imported from here by older code)
+)
+from wagtail_clinic.public_input.problems import (
+    PROBLEM_JSON,  # noqa: F401 (imported from here by older code)
+    body_field_errors,
+    problem_response,
+)
+from wagtail_clinic.public_input.text import single_line_text
 
 
-PROBLEM_JSON = "application/problem+json"
 PATH = "/appointment-requests/"
 PAGE_PATH_MAX_LENGTH = 1024
 WEEKDAYS = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -54,13 +61,24 @@ PREFLIGHT_MAX_AGE = 600
 # Schemas --------------------------------------------------------------------
 
 
-def _single_line(value):
-    if value is not None:
-        try:
-            validate_single_line(value)
-        except Exception as error:
-            raise ValueError("must not contain control characters") from error
+# The one text policy (``public_input.text``); the form checks the other
+# text fields with the same policy.
+_single_line = single_line_text
+
+
+def _whole_number(value):
+    """``1.0`` as ``1``: JSON (and the OpenAPI document's ``integer``) does
+    not tell them apart, so neither may the strict models."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
+
+
+def json_integer(*, ge, le):
+    """A JSON integer from ``ge`` to ``le`` for a strict model: ``1`` and
+    ``1.0``, never ``"1"`` or true. (The bounds go inside the type so that
+    they stay ``minimum``/``maximum`` in the JSON schema.)"""
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_whole_number)]
 
 
 class ClinicAppointmentRequest(BaseModel):
@@ -75,8 +93,8 @@ class ClinicAppointmentRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    page_id: int | None = Field(
-        None, ge=1, le=MAX_ID, description="The id of the AppointmentRequestPage."
+    page_id: json_integer(ge=1, le=MAX_ID) | None = Field(
+        None, description="The id of the AppointmentRequestPage."
     )
     page_path: Annotated[str | None, AfterValidator(_single_line)] = Field(
         None,
@@ -93,10 +111,8 @@ class ClinicAppointmentRequest(BaseModel):
     preferred_contact: Literal["email", "phone"]
     preferred_days: list[WEEKDAYS] = Field(default_factory=list, max_length=7)
     preferred_times: list[TIMES] = Field(default_factory=list, max_length=3)
-    massage_type_id: int | None = Field(
+    massage_type_id: json_integer(ge=1, le=MAX_ID) | None = Field(
         None,
-        ge=1,
-        le=MAX_ID,
         description="A live MassageTypePage of the same site, or null for no preference.",
     )
     patient_status: Literal["new", "returning"]
@@ -231,17 +247,17 @@ def preflight_response(request, methods):
 
 
 def problem(status, title, detail, errors=None, headers=None):
-    """An RFC 7807 response; ``errors`` is a list of (field, code, message)."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    if errors:
-        body["errors"] = [
-            {"type": code, "loc": ["body", name], "msg": str(message), "field": name}
-            for name, code, message in errors
-        ]
-    response = HttpResponse(json.dumps(body), status=status, content_type=PROBLEM_JSON)
-    for key, value in (headers or {}).items():
-        response[key] = value
-    return response
+    """An RFC 7807 response; ``errors`` is a list of (field, code, message).
+
+    Built by the package's one problem+json builder (``public_input.problems``).
+    """
+    return problem_response(
+        status,
+        detail,
+        body_field_errors(errors) if errors else None,
+        title=title,
+        headers=headers,
+    )
 
 
 def pydantic_errors(error):
@@ -257,55 +273,13 @@ def pydantic_errors(error):
 # The view ---------------------------------------------------------------------
 
 
-def reject_constant(name):
-    """``json.loads`` hook refusing NaN and Infinity, which JSON does not allow."""
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _read_json(request):
-    """The request's JSON object, or a problem response explaining why not."""
-    content_type = request.META.get("CONTENT_TYPE", "")
-    main_type, _sep, params = content_type.partition(";")
-    charset = ""
-    for param in params.split(";"):
-        key, _eq, value = param.strip().partition("=")
-        if key.lower() == "charset":
-            charset = value.strip().strip('"').lower()
-    if main_type.strip().lower() != "application/json" or charset not in (
-        "",
-        "utf-8",
-        "utf8",
-    ):
-        return None, problem(
-            415,
-            "Unsupported Media Type",
-            'Send the request as JSON, with "Content-Type: application/json".',
-            headers={"Accept-Post": "application/json"},
-        )
-    max_size = int(clinic_settings.APPOINTMENT_MAX_BODY_SIZE)
-    too_large = problem(
-        413,
-        "Content Too Large",
-        f"The request body must be at most {max_size} bytes.",
-    )
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except (TypeError, ValueError):
-        return None, problem(400, "Bad Request", "Invalid Content-Length header.")
-    if declared > max_size:
-        return None, too_large
-    raw = request.read(max_size + 1)
-    if len(raw) > max_size:
-        return None, too_large
-    try:
-        data = json.loads(raw, parse_constant=reject_constant)
-    except (ValueError, RecursionError):
-        return None, problem(400, "Bad Request", "The request body is not valid JSON.")
-    if not isinstance(data, dict):
-        return None, problem(
-            400, "Bad Request", "The request body must be a JSON object."
-        )
-    return data, None
+    """The request's JSON object, or a problem response explaining why not.
+
+    The one JSON-body policy of the public POST endpoints
+    (``public_input.json_body``), with ``APPOINTMENT_MAX_BODY_SIZE``.
+    """
+    return read_json_object(request, clinic_settings.APPOINTMENT_MAX_BODY_SIZE)
 
 
 def _find_page(request, body):
@@ -361,6 +335,7 @@ _FIELD_NAMES = {"massage_type": "massage_type_id", "__all__": "__all__"}
 def handle_appointment_request(request):
     """Validate, store and answer one JSON appointment request."""
     from wagtail_clinic.appointments.service import (
+        DatabaseBusy,
         RateLimited,
         submit_appointment_request,
     )
@@ -388,6 +363,14 @@ def handle_appointment_request(request):
             "Too Many Requests",
             "Too many requests from this client; try again later.",
             headers={"Retry-After": str(limited.retry_after)},
+        )
+    except DatabaseBusy as busy:
+        return problem(
+            503,
+            "Service Unavailable",
+            "The request could not be stored just now; nothing was saved. "
+            "Send it again after Retry-After seconds.",
+            headers={"Retry-After": str(busy.retry_after)},
         )
     if accepted is None:
         errors = [
@@ -418,6 +401,9 @@ naming the `AppointmentRequestPage` by `page_id` or `page_path`.
 * **403**: a browser `Origin` that is not allowed (`API_CORS_ORIGINS`).
 * **422**: invalid fields; `errors[].field` names each one.
 * **429**: rate limited; see the `Retry-After` header.
+* **503**: the database was busy for too long; nothing was stored (and the
+  rate limit was not spent): send the same request again after `Retry-After`
+  seconds.
 
 Errors are `application/problem+json`. No cookies or credentials are used or
 accepted. Cross-origin browsers must come from an allowed origin (CORS
@@ -433,7 +419,7 @@ def add_appointment_routes(router):
     """
     from wagtail_clinic.api.endpoints import ClinicProblem
 
-    problems = dict.fromkeys((400, 403, 413, 415, 422, 429), ClinicProblem)
+    problems = dict.fromkeys((400, 403, 413, 415, 422, 429, 503), ClinicProblem)
 
     def clinic_appointment_request_create(
         request,

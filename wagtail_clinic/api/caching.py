@@ -146,8 +146,9 @@ def _etag(request, response):
 def set_public_cache_headers(request, response, last_modified=None):
     """Make a 200 response publicly cacheable, with validators.
 
-    Returns ``response``, or a 304/412 response when the request's
-    conditional headers say so (RFC 9110 §13.2.2, as Django evaluates them).
+    Returns ``response``, or a 304 (no body) or 412 (``application/problem+json``)
+    response when the request's conditional headers say so (RFC 9110
+    §13.2.2, as Django evaluates them).
     """
     max_age = int(clinic_settings.API_CACHE_MAX_AGE)
     response["Cache-Control"] = f"public, max-age={max(max_age, 0)}"
@@ -158,9 +159,18 @@ def set_public_cache_headers(request, response, last_modified=None):
     if last_modified is not None:
         timestamp = int(last_modified.timestamp())
         response["Last-Modified"] = http_date(timestamp)
-    return get_conditional_response(
+    conditional = get_conditional_response(
         request, etag=etag, last_modified=timestamp, response=response
     )
+    if conditional.status_code == 412:
+        # Django's is an empty text/html response: give the API's error shape.
+        from wagtail_clinic.public_input.problems import problem_response
+
+        conditional = problem_response(
+            412, "The If-Match or If-Unmodified-Since precondition failed."
+        )
+        patch_vary_headers(conditional, ("Authorization",))
+    return conditional
 
 
 def api_cache(view_func):

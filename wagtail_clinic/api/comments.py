@@ -20,8 +20,6 @@ Email and IP addresses are never in a response; CORS follows the
 appointment endpoint (``API_CORS_ORIGINS``: the frontend's origins).
 """
 
-import json
-
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -39,16 +37,18 @@ from pydantic import ValidationError as PydanticValidationError
 from wagtail_clinic.api.appointments import (
     DocumentedBody,
     cors_origin,
+    json_integer,
     preflight_response,
     problem,
     pydantic_errors,
-    reject_constant,
     with_cors,
 )
 from wagtail_clinic.api.caching import api_cache, private_cache
-from wagtail_clinic.api.schemas import ClinicSchema
+from wagtail_clinic.api.schemas import ClinicSchema, Documented
 from wagtail_clinic.conf import clinic_settings
 from wagtail_clinic.forms import HONEYPOT_FIELD
+from wagtail_clinic.models.comments import AUTHOR_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH
+from wagtail_clinic.public_input.json_body import read_json_object
 
 
 PATH = "/pages/{page_id}/comments/"
@@ -113,6 +113,10 @@ class ClinicCommentFormToken(ClinicSchema):
     expires_in: int | None = Field(description="Seconds the token stays valid.")
 
 
+def _comments_max_length():
+    return int(clinic_settings.COMMENTS_MAX_LENGTH)
+
+
 class ClinicCommentSubmission(BaseModel):
     """A comment, as a headless frontend sends it.
 
@@ -124,12 +128,17 @@ class ClinicCommentSubmission(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    author_name: str = Field(description="Shown with the comment.")
-    email: str = Field(description="Required; never published or returned.")
-    body: str = Field(
+    # The lengths are checked by the form (CommentForm), like the HTML form's.
+    author_name: Annotated[str, Documented("maxLength", AUTHOR_NAME_MAX_LENGTH)] = (
+        Field(description="Shown with the comment.")
+    )
+    email: Annotated[str, Documented("maxLength", EMAIL_MAX_LENGTH)] = Field(
+        description="Required; never published or returned."
+    )
+    body: Annotated[str, Documented("maxLength", _comments_max_length)] = Field(
         description='Plain text, at most WAGTAIL_CLINIC["COMMENTS_MAX_LENGTH"] characters.'
     )
-    parent_id: int | None = Field(None, ge=1, le=MAX_COMMENT_ID)
+    parent_id: json_integer(ge=1, le=MAX_COMMENT_ID) | None = None
     token: str | None = Field(None, max_length=200)
     website: str | None = Field(
         None, max_length=1000, description="Honeypot: leave it empty."
@@ -181,31 +190,9 @@ def escape_json_html(text):
 
 
 def read_json(request, max_size):
-    """``(dict, None)`` or ``(None, problem response)``, checking size and type."""
-    main_type = request.META.get("CONTENT_TYPE", "").partition(";")[0]
-    if main_type.strip().lower() != "application/json":
-        return None, _problem(
-            415,
-            'Send the comment as JSON, with "Content-Type: application/json".',
-            headers={"Accept-Post": "application/json"},
-        )
-    too_large = _problem(413, f"The request body must be at most {max_size} bytes.")
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except (TypeError, ValueError):
-        return None, _problem(400, "Invalid Content-Length header.")
-    if declared > max_size:
-        return None, too_large
-    raw = request.read(max_size + 1)
-    if len(raw) > max_size:
-        return None, too_large
-    try:
-        data = json.loads(raw, parse_constant=reject_constant)
-    except (ValueError, RecursionError):
-        return None, _problem(400, "The request body is not valid JSON.")
-    if not isinstance(data, dict):
-        return None, _problem(400, "The request body must be a JSON object.")
-    return data, None
+    """``(dict, None)`` or ``(None, problem response)``: the one JSON-body
+    policy of the public POST endpoints (``public_input.json_body``)."""
+    return read_json_object(request, max_size)
 
 
 def _form_data(body):
@@ -269,7 +256,11 @@ def comment_representation(comment, replies=None):
 @sensitive_variables()
 def handle_comment(request, page, site):
     """Validate, store and answer one JSON comment for ``page``."""
-    from wagtail_clinic.comments.service import RateLimited, submit_comment
+    from wagtail_clinic.comments.service import (
+        DatabaseBusy,
+        RateLimited,
+        submit_comment,
+    )
     from wagtail_clinic.models.comments import CommentSource
 
     data, error = read_json(request, max_body_size())
@@ -289,6 +280,13 @@ def handle_comment(request, page, site):
             429,
             "Too many comments from this client; try again later.",
             headers={"Retry-After": str(limited.retry_after)},
+        )
+    except DatabaseBusy as busy:
+        return _problem(
+            503,
+            "The comment could not be stored just now; nothing was saved. "
+            "Send it again after Retry-After seconds.",
+            headers={"Retry-After": str(busy.retry_after)},
         )
     if accepted is None:
         return _problem(422, "Validation failed", form.field_errors())
@@ -328,6 +326,9 @@ count, blocklist, the honeypot, the form `token` from
 * **404**: no live, public page with comments has this id.
 * **422**: invalid fields; `errors[].field` names each one.
 * **429**: rate limited; see the `Retry-After` header.
+* **503**: the database was busy for too long; nothing was stored (and the
+  rate limit was not spent): send the same comment again after
+  `Retry-After` seconds.
 
 Errors are `application/problem+json`. No cookies or credentials are used.
 """
@@ -340,9 +341,11 @@ def add_comment_routes(router):
         router: the clinic's ninja ``Router``, mounted at ``/api/v3/clinic/``.
     """
     from wagtail_clinic.api.endpoints import (
+        CONDITIONAL_RESPONSES,
         ERROR_RESPONSES,
         SITE_DESCRIPTION,
         ClinicProblem,
+        Limit,
         Problem,
         SafeText,
         answers_problems,
@@ -353,10 +356,22 @@ def add_comment_routes(router):
     from wagtail_clinic.comments import spam
 
     site_param = Query(None, description=SITE_DESCRIPTION)
+    limit_param = Query(
+        20,
+        ge=1,
+        description=(
+            'How many threads to return, at most WAGTAIL_CLINIC["API_LIMIT_MAX"] '
+            "(default: WAGTAILAPI_LIMIT_MAX, 20 unless set)."
+        ),
+    )
 
     @router.get(
         PATH,
-        response={200: ClinicCommentList, **ERROR_RESPONSES},
+        response={
+            200: ClinicCommentList,
+            **CONDITIONAL_RESPONSES,
+            **ERROR_RESPONSES,
+        },
         url_name="clinic_page_comments",
         operation_id="clinic_page_comments",
         summary="Page comments",
@@ -368,23 +383,26 @@ def add_comment_routes(router):
         request: HttpRequest,
         page_id: PageId,
         offset: int = Query(0, ge=0, description="How many threads to skip."),
-        limit: int = Query(20, ge=1, description="How many threads to return."),
+        limit: Limit = limit_param,
         site: Annotated[SafeText | None, Field(max_length=255)] = site_param,
     ):
         reject_repeated(request, ("offset", "limit", "site"))
         maximum = limit_max()
         if maximum is not None and limit > maximum:
-            raise Problem(
-                400,
-                f"limit cannot be higher than {maximum}",
-                [
-                    field_error(
-                        "limit",
-                        f"Input should be less than or equal to {maximum}",
-                        kind="less_than_equal",
-                    )
-                ],
-            )
+            if "limit" not in request.GET:  # The default, above a lower maximum.
+                limit = maximum
+            else:
+                raise Problem(
+                    400,
+                    f"limit cannot be higher than {maximum}",
+                    [
+                        field_error(
+                            "limit",
+                            f"Input should be less than or equal to {maximum}",
+                            kind="less_than_equal",
+                        )
+                    ],
+                )
         page, found_site = find_commentable_page(request, page_id, site)
         result = {"count": 0, "total_comments": 0, "comments_open": False, "items": []}
         if page.comments_open(request, site=found_site):
@@ -433,7 +451,7 @@ def add_comment_routes(router):
             HttpResponse(token.model_dump_json(), content_type="application/json"),
         )
 
-    problems = dict.fromkeys((400, 403, 404, 413, 415, 422, 429), ClinicProblem)
+    problems = dict.fromkeys((400, 403, 404, 413, 415, 422, 429, 503), ClinicProblem)
 
     def clinic_page_comment_create(
         request,

@@ -26,7 +26,6 @@ import re
 
 from datetime import date
 from functools import reduce, wraps
-from http import HTTPStatus
 from operator import or_
 from typing import Annotated
 
@@ -34,10 +33,10 @@ import swapper
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.decorators import decorate_view
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from wagtail.api.rich_text import RichTextOutputFormat
 from wagtail.models import Site
 
@@ -47,18 +46,22 @@ from wagtail_clinic.api.representations import (
     page_image,
     page_summary,
 )
-from wagtail_clinic.api.schemas import ClinicImage, ClinicSchema
+from wagtail_clinic.api.schemas import ClinicImage, ClinicSchema, Documented
 from wagtail_clinic.blocks.choosers import rendition_prefetch
 from wagtail_clinic.conf import clinic_settings
 from wagtail_clinic.models import ConditionPage, MassageTypePage
+from wagtail_clinic.public_input.problems import (  # PROBLEM_JSON: kept here too
+    PROBLEM_JSON,  # noqa: F401
+    problem_response,
+)
+from wagtail_clinic.public_input.search import search_query
+from wagtail_clinic.public_input.text import SingleLineText
 
 
-PROBLEM_JSON = "application/problem+json"
 DEFAULT_LIMIT = 20
 MAX_PATH_LENGTH = 2048
 # Largest id worth a lookup: SQLite rejects integers beyond 64 bits.
 MAX_ID = 2**63 - 1
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 _DIGITS = re.compile(r"[0-9]+")
 _SITE = re.compile(r"(?P<hostname>[^:]+)(?::(?P<port>[0-9]{1,5}))?")
 
@@ -100,17 +103,7 @@ class Problem(Exception):
         self.errors = errors
 
     def response(self):
-        problem = ClinicProblem(
-            title=HTTPStatus(self.status).phrase,
-            status=self.status,
-            detail=self.detail,
-            errors=self.errors,
-        )
-        return HttpResponse(
-            problem.model_dump_json(exclude_none=True),
-            status=self.status,
-            content_type=PROBLEM_JSON,
-        )
+        return problem_response(self.status, self.detail, self.errors)
 
 
 def field_error(name, msg, *, kind="value_error", source="query"):
@@ -141,18 +134,18 @@ def answers_problems(view_func):
 
 
 ERROR_RESPONSES = {400: ClinicProblem, 404: ClinicProblem, 422: ClinicProblem}
+#: What ``caching.api_cache`` answers to conditional requests: 304 (no body)
+#: to a matching ``If-None-Match`` / ``If-Modified-Since``, 412 (a problem)
+#: to a failed ``If-Match`` / ``If-Unmodified-Since``.
+CONDITIONAL_RESPONSES = {304: None, 412: ClinicProblem}
 
 
 # Parameters ---------------------------------------------------------------
 
 
-def _no_control_characters(value):
-    if value is not None and _CONTROL_CHARACTERS.search(value):
-        raise ValueError("must not contain control characters")
-    return value
-
-
-SafeText = Annotated[str, AfterValidator(_no_control_characters)]
+#: Text parameters follow the one text policy for what people send
+#: (``public_input.text``): no control or invisible characters.
+SafeText = SingleLineText
 
 SITE_DESCRIPTION = (
     'The site to look in, as "hostname" or "hostname:port" of a Wagtail Site. '
@@ -174,13 +167,18 @@ SITE_QUERY = Query(None, max_length=255, description=SITE_DESCRIPTION)
 RICH_TEXT_QUERY = Query(None, description=RICH_TEXT_DESCRIPTION)
 
 
+#: A listing's ``limit``, documented with its maximum (``limit_max()``). A
+#: ``limit`` above it is a 400, as in Wagtail's listings.
+Limit = Annotated[int, Documented("maximum", lambda: limit_max())]
+
+
 class ListParams(Schema):
     offset: int = Field(
         0,
         ge=0,
         description="How many cards to skip. Past the end, items is empty.",
     )
-    limit: int = Field(
+    limit: Limit = Field(
         DEFAULT_LIMIT,
         ge=1,
         description=(
@@ -395,14 +393,20 @@ def paginate(request, scope, params, queryset, card):
                     )
                 ],
             )
-    if params.search:
+    if params.search and params.search.strip():
         if not getattr(settings, "WAGTAILAPI_SEARCH_ENABLED", True):
             raise Problem(
                 400,
                 "search is disabled",
                 [field_error("search", "Search is disabled.")],
             )
-        queryset = queryset.search(params.search, order_by_relevance=False)
+        # Plain words only: the typed text never reaches the database's
+        # full-text syntax (a lone " was a 500 on SQLite).
+        words = search_query(params.search)
+        if words:
+            queryset = queryset.search(words, order_by_relevance=False)
+        else:
+            queryset = queryset.none()
     count = queryset.count()
     pages = []
     if params.offset < count:
@@ -442,6 +446,19 @@ def page_detail(request, scope, queryset, **not_found):
 # Router -------------------------------------------------------------------
 
 
+def request_body_limits():
+    """``{operationId: callable}``: the largest request body (in bytes) each
+    operation reads, for the OpenAPI document (``api.v3``)."""
+    from wagtail_clinic.api.comments import max_body_size as comment_body_size
+
+    return {
+        "clinic_appointment_request_create": lambda: int(
+            clinic_settings.APPOINTMENT_MAX_BODY_SIZE
+        ),
+        "clinic_page_comment_create": comment_body_size,
+    }
+
+
 def build_router(page_detail_schema):
     """The clinic's router: the read endpoints above, plus the routes of the
     draft preview (``api.preview``), appointment requests
@@ -456,7 +473,11 @@ def build_router(page_detail_schema):
         A ``ninja.Router`` to mount at ``/clinic/`` on Wagtail's v3 API.
     """
     router = Router(tags=["clinic"])
-    detail_responses = {200: page_detail_schema, **ERROR_RESPONSES}
+    detail_responses = {
+        200: page_detail_schema,
+        **CONDITIONAL_RESPONSES,
+        **ERROR_RESPONSES,
+    }
     page_model = swapper.load_model("wagtailcore", "Page")
 
     # Registered before /pages/{page_id}/, which would match "by-path".
@@ -525,7 +546,11 @@ def build_router(page_detail_schema):
 
     @router.get(
         "/conditions/",
-        response={200: ClinicConditionList, **ERROR_RESPONSES},
+        response={
+            200: ClinicConditionList,
+            **CONDITIONAL_RESPONSES,
+            **ERROR_RESPONSES,
+        },
         url_name="clinic_condition_list",
         operation_id="clinic_condition_list",
         summary="Condition articles",
@@ -558,7 +583,11 @@ def build_router(page_detail_schema):
 
     @router.get(
         "/massage-types/",
-        response={200: ClinicMassageTypeList, **ERROR_RESPONSES},
+        response={
+            200: ClinicMassageTypeList,
+            **CONDITIONAL_RESPONSES,
+            **ERROR_RESPONSES,
+        },
         url_name="clinic_massage_type_list",
         operation_id="clinic_massage_type_list",
         summary="Massage types",

@@ -18,9 +18,11 @@ from wagtail_clinic.api.representation_cache import exclude_from_cache
 from wagtail_clinic.preview import get_preview_page
 
 
-#: ``app_label.modelname``, as the admin sends it to the frontend.
+#: ``app_label.modelname``, as the admin sends it to the frontend. Any case
+#: (``Wagtail_Clinic.ConditionPage`` too): it is compared in lower case.
 ContentTypeParam = Annotated[
-    str, Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$", max_length=201)
+    str,
+    Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$", max_length=201),
 ]
 #: A preview token; longer ones cannot be ours (they are ~120 characters).
 TokenParam = Annotated[str, Field(min_length=1, max_length=1000)]

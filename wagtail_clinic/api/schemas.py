@@ -11,6 +11,28 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 
+class Documented:
+    """``Annotated`` metadata: a JSON schema keyword for a rule checked elsewhere.
+
+    For limits that the views or the forms enforce themselves (with their
+    own status codes and messages), so that the OpenAPI document states
+    them too. ``value`` may be a callable (e.g. reading a setting): it is
+    called each time the document is built (ninja builds it per request),
+    so the document follows the settings. A None value adds nothing.
+    """
+
+    def __init__(self, keyword, value):
+        self.keyword = keyword
+        self.value = value
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        value = self.value() if callable(self.value) else self.value
+        if value is not None:
+            schema[self.keyword] = value
+        return schema
+
+
 class ClinicSchema(BaseModel):
     """Base of every clinic API type: unknown keys are a contract violation."""
 

@@ -2,7 +2,7 @@
 
 API v3 is a preview in Wagtail 8 and may change in any release, so this is
 the only module of wagtail-clinic that imports ``wagtail.api.v3``. It does
-two things, from ``WagtailClinicAppConfig.ready()`` (see ``install``):
+three things, from ``WagtailClinicAppConfig.ready()`` (see ``install``):
 
 1. Registers a read field-schema for ``ClinicStreamField`` with Wagtail's v3
    read schema generator, so a body is typed (and documented in OpenAPI) as
@@ -10,6 +10,8 @@ two things, from ``WagtailClinicAppConfig.ready()`` (see ``install``):
    ``list[Any]``.
 2. Mounts the plugin's router (``wagtail_clinic.api.endpoints.build_router``)
    on Wagtail's v3 API under ``/clinic/``.
+3. Post-processes the API's OpenAPI document so that it validates and
+   declares what is served (``install_openapi_contract``).
 
 Wagtail builds the v3 page schemas once, when ``wagtail.api.v3.registry``
 is first imported, which happens in the ``ready()`` of ``wagtail.images``,
@@ -186,16 +188,190 @@ def _mount(api):
 
         if api is None:
             from wagtail.api.v3.api import api
-        api.add_router("/clinic/", endpoints.build_router(PageDetailSchema))
+        router = endpoints.build_router(PageDetailSchema)
+        api.add_router("/clinic/", router)
     except Exception as exc:
         _record_error("mounting /clinic/ on API v3", exc, "/clinic/ is not mounted")
         return
     state.mounted = True
+    try:
+        install_openapi_contract(
+            api,
+            router_operation_ids(router),
+            body_limits=getattr(endpoints, "request_body_limits", dict)(),
+        )
+    except Exception as exc:
+        _record_error(
+            "fixing the API v3 OpenAPI document",
+            exc,
+            "/openapi.json is served as Wagtail generates it",
+        )
 
 
 def _record_error(what, exc, consequence="Wagtail's untyped API v3 output is used"):
     logger.exception("wagtail_clinic: %s failed; %s.", what, consequence)
     state.errors.append(f"{what}: {type(exc).__name__}: {exc}")
+
+
+# The OpenAPI document ------------------------------------------------------
+#
+# ninja documents every response as ``application/json`` (its renderer's
+# media type) and Wagtail's ``AllowAnonymous`` auth as an ``http`` security
+# scheme without the ``scheme`` that OpenAPI requires, so the document ninja
+# builds is neither valid nor what is served. ``install_openapi_contract``
+# post-processes it each time it is built (ninja builds it per request, so
+# the body sizes read from the settings are always current; the ``limit``
+# maximum and field lengths come from ``schemas.Documented`` annotations):
+#
+# * every security scheme that cannot be valid (``type: http`` without a
+#   ``scheme``: "no credentials needed") is removed, and the operations that
+#   listed it get the empty requirement ``{}``, OpenAPI's way of saying
+#   "anonymous requests are accepted too" (Wagtail's own operations included);
+# * the error responses (4xx, 5xx) of the clinic's operations are declared as
+#   ``application/problem+json``, the media type they are sent with;
+# * their 429 and 503 responses declare the ``Retry-After`` header they carry;
+# * the request bodies they read state their largest size in bytes (there is
+#   no JSON schema keyword for it): ``x-max-body-size`` and the description
+#   of the body and of the 413 response.
+
+PROBLEM_JSON = "application/problem+json"
+#: Responses that tell the client when to try again.
+RETRY_AFTER_STATUSES = ("429", "503")
+RETRY_AFTER_HEADER = {
+    "description": "Seconds to wait before sending the request again.",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 0},
+}
+_CONTRACT_MARK = "_wagtail_clinic_contract"
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def router_operation_ids(router):
+    """The ``operationId`` of every documented operation of a ninja router."""
+    return {
+        operation.operation_id
+        for path_view in router.path_operations.values()
+        for operation in path_view.operations
+        if operation.include_in_schema and operation.operation_id
+    }
+
+
+def install_openapi_contract(api, operation_ids, body_limits=None):
+    """Make ``api``'s OpenAPI document valid and true to what is served.
+
+    Wraps ``api.get_openapi_schema`` (once; later calls add operations) so
+    that every document it builds goes through ``fix_openapi_document``. A
+    failure there is logged and the document served as ninja built it.
+
+    Args:
+        api: the ``NinjaAPI`` (Wagtail's v3 API).
+        operation_ids: the ``operationId`` values of the clinic's operations.
+        body_limits: ``{operationId: callable}``, the callable returning the
+            largest request body (in bytes) the operation reads.
+    """
+    current = api.get_openapi_schema
+    contract = getattr(current, _CONTRACT_MARK, None)
+    if contract is not None:  # Already wrapped: only add the operations.
+        contract["operations"].update(operation_ids)
+        contract["body_limits"].update(body_limits or {})
+        return
+    contract = {
+        "operations": set(operation_ids),
+        "body_limits": dict(body_limits or {}),
+    }
+
+    def get_openapi_schema(*args, **kwargs):
+        document = current(*args, **kwargs)
+        try:
+            fix_openapi_document(
+                document, contract["operations"], contract["body_limits"]
+            )
+        except Exception:
+            logger.exception(
+                "wagtail_clinic: fixing the API v3 OpenAPI document failed; it is "
+                "served as ninja generated it."
+            )
+        return document
+
+    setattr(get_openapi_schema, _CONTRACT_MARK, contract)
+    api.get_openapi_schema = get_openapi_schema
+
+
+def _operations(document):
+    for path_item in (document.get("paths") or {}).values():
+        for method, operation in path_item.items():
+            if method in _HTTP_METHODS and isinstance(operation, dict):
+                yield operation
+
+
+def fix_openapi_document(document, clinic_operation_ids, body_limits=None):
+    """Fix ``document`` (an OpenAPI dict) in place; see the comment above."""
+    body_limits = body_limits or {}
+    fix_security_schemes(document)
+    for operation in _operations(document):
+        operation_id = operation.get("operationId")
+        if operation_id in clinic_operation_ids:
+            fix_clinic_operation(operation)
+            if operation_id in body_limits:
+                document_body_limit(operation, body_limits[operation_id]())
+    return document
+
+
+def fix_security_schemes(document):
+    """Replace invalid "anonymous" ``http`` schemes by the ``{}`` requirement."""
+    components = document.get("components") or {}
+    schemes = components.get("securitySchemes") or {}
+    anonymous = {
+        name
+        for name, scheme in schemes.items()
+        if scheme.get("type") == "http" and not scheme.get("scheme")
+    }
+    if not anonymous:
+        return
+    for name in anonymous:
+        del schemes[name]
+    if not schemes:
+        components.pop("securitySchemes", None)
+    for operation in _operations(document):
+        security = operation.get("security")
+        if not security:
+            continue
+        requirements = []
+        for requirement in security:
+            requirement = {k: v for k, v in requirement.items() if k not in anonymous}
+            if requirement not in requirements:
+                requirements.append(requirement)
+        operation["security"] = requirements
+
+
+def fix_clinic_operation(operation):
+    """Declare the clinic's error responses as they are sent."""
+    for status, response in (operation.get("responses") or {}).items():
+        if str(status)[:1] not in ("4", "5"):
+            continue
+        content = response.get("content") or {}
+        if "application/json" in content:
+            content[PROBLEM_JSON] = content.pop("application/json")
+        if str(status) in RETRY_AFTER_STATUSES:
+            headers = response.setdefault("headers", {})
+            headers["Retry-After"] = dict(RETRY_AFTER_HEADER)
+
+
+def document_body_limit(operation, max_bytes):
+    """State the largest request body ``operation`` reads, ``max_bytes``."""
+    body = operation.get("requestBody")
+    if body is None or max_bytes is None:
+        return
+    limit = f"At most {max_bytes} bytes; a larger body is refused with 413."
+    body["description"] = " ".join(filter(None, [body.get("description"), limit]))
+    body["x-max-body-size"] = max_bytes
+    responses = operation.get("responses") or {}
+    # ninja's keys are ints; they only become strings in the JSON.
+    too_large = responses.get(413, responses.get("413"))
+    if too_large is not None:
+        too_large["description"] = (
+            f"Content Too Large: the request body is larger than {max_bytes} bytes."
+        )
 
 
 # System checks (registered in apps.py).

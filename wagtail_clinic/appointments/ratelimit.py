@@ -6,7 +6,9 @@ address is not stored anywhere. Behind a proxy, make sure ``REMOTE_ADDR`` is
 the client's address (see docs/booking.md).
 
 The window is fixed ("5/hour": at most 5 accepted requests per clock hour),
-which needs one ``add`` or ``incr`` per request and no clean-up.
+which needs one ``add`` or ``incr`` per request and no clean-up. A request
+that is refused, or whose write fails, gives its hit back (``decr``), so only
+stored requests spend the quota.
 """
 
 import hashlib
@@ -71,9 +73,13 @@ def client_key(request):
 def count_request(request, scope="appointment-request"):
     """Count one accepted request of this client; raise if over the limit.
 
+    Returns:
+        A ``wagtail_clinic.antispam.Hit``: call its ``give_back()`` when the
+        request is not stored after all (None when the limit is off).
+
     Raises:
         RateLimited: with the seconds until the window ends.
     """
     from wagtail_clinic.antispam import count_hit
 
-    count_hit(request, scope=scope, setting="APPOINTMENT_RATE_LIMIT")
+    return count_hit(request, scope=scope, setting="APPOINTMENT_RATE_LIMIT")

@@ -1,9 +1,11 @@
 """Accepting an appointment request, shared by the HTML form and the API.
 
-``submit_appointment_request`` validates, applies the rate limit, stores the
-request in one transaction and schedules the clinic's notification for after
-the commit. Nothing is stored when anything fails, and nothing here logs
-what the patient typed.
+``submit_appointment_request`` validates, reads what it needs, applies the
+rate limit, stores the request in one short write transaction (waiting for,
+and retrying on, a busy database: ``wagtail_clinic.db``) and schedules the
+clinic's notification for after the commit. Nothing is stored when anything
+fails, a request that is not stored does not count against the rate limit,
+and nothing here logs what the patient typed.
 """
 
 from dataclasses import dataclass
@@ -12,8 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from wagtail_clinic.antispam import give_back_hit
 from wagtail_clinic.appointments.notifications import notify_clinic
 from wagtail_clinic.appointments.ratelimit import RateLimited, count_request
+from wagtail_clinic.db import (
+    DatabaseBusy,
+    busy_errors_as_database_busy,
+    write_with_retry,
+)
 from wagtail_clinic.models.appointments import (
     AppointmentRequest,
     RequestSource,
@@ -21,7 +29,7 @@ from wagtail_clinic.models.appointments import (
 )
 
 
-__all__ = ["Accepted", "RateLimited", "submit_appointment_request"]
+__all__ = ["Accepted", "DatabaseBusy", "RateLimited", "submit_appointment_request"]
 
 
 @dataclass(frozen=True)
@@ -50,19 +58,29 @@ def submit_appointment_request(page, form, request, source=RequestSource.FORM):
 
     Raises:
         RateLimited: the client has sent too many requests recently.
+        DatabaseBusy: the database stayed busy (locked by another writer)
+            for longer than ``WAGTAIL_CLINIC["DATABASE_BUSY_TIMEOUT"]``;
+            nothing was stored and the rate limit was not spent.
     """
-    if form.is_spam:
-        count_request(request)
-        return Accepted(reference=new_reference(), stored=False)
-    if not form.is_valid():
-        return None
-    count_request(request)
+    with busy_errors_as_database_busy():
+        if form.is_spam:
+            count_request(request)
+            return Accepted(reference=new_reference(), stored=False)
+        if not form.is_valid():
+            return None
+        # Read everything before the write transaction: on SQLite a
+        # transaction that reads first cannot wait for the write lock.
+        clinic = page.get_clinic(request)
     data = form.cleaned_data
     consent_text = page.consent_statement
-    with transaction.atomic():
+    privacy_notice_version = page.privacy_notice_version_label
+    hit = count_request(request)
+
+    @sensitive_variables()
+    def store():
         appointment_request = AppointmentRequest(
             page=page,
-            clinic=page.get_clinic(request),
+            clinic=clinic,
             name=data["name"],
             email=data["email"],
             phone=data["phone"],
@@ -74,10 +92,20 @@ def submit_appointment_request(page, form, request, source=RequestSource.FORM):
             message=data["message"],
             consent_given_at=timezone.now(),
             consent_text=consent_text,
-            privacy_notice_version=page.privacy_notice_version_label,
+            privacy_notice_version=privacy_notice_version,
             source=source,
         )
         appointment_request.save()
         pk = appointment_request.pk
-        transaction.on_commit(lambda: notify_clinic.enqueue(pk))
-    return Accepted(reference=appointment_request.reference, stored=True)
+        # robust: the request is stored; a failing queue must not turn that
+        # into an error page (and a patient sending it twice).
+        transaction.on_commit(lambda: notify_clinic.enqueue(pk), robust=True)
+        return appointment_request.reference
+
+    try:
+        reference = write_with_retry(store)
+    except BaseException:
+        # Not stored: the attempt does not spend the patient's quota.
+        give_back_hit(hit)
+        raise
+    return Accepted(reference=reference, stored=True)

@@ -34,9 +34,6 @@ from wagtail_clinic.models.comments import (
 # Anything a browser could read as the start of a tag, comment or
 # declaration: "<b", "</", "<!", "<?". A lone "<" ("I <3 this", "a < b") is fine.
 _MARKUP = re.compile(r"<\s*[a-zA-Z/!?]")
-# Bidirectional overrides and isolates can make a name read differently from
-# what it is (e.g. hiding a URL); no real name needs them.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def validate_no_markup(value):
@@ -52,12 +49,10 @@ def validate_no_markup(value):
 
 
 def validate_name(value):
+    # The one text policy: one line, no control characters and no invisible
+    # or direction-changing ones (bidi overrides could make a name read
+    # differently from what it is, e.g. hiding a URL).
     validate_single_line(value)
-    if any(char in _BIDI_CONTROLS for char in value):
-        raise ValidationError(
-            _("Use letters, numbers and punctuation only, on one line."),
-            code="control_characters",
-        )
     if count_links(value):
         raise ValidationError(_("Enter your name without links."), code="link")
 

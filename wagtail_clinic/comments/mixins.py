@@ -173,7 +173,11 @@ class CommentsMixin:
 
     def serve_comment(self, request):
         """Handle a posted comment: redirect when accepted, else show errors."""
-        from wagtail_clinic.comments.service import RateLimited, submit_comment
+        from wagtail_clinic.comments.service import (
+            DatabaseBusy,
+            RateLimited,
+            submit_comment,
+        )
         from wagtail_clinic.comments.spam import MESSAGES
         from wagtail_clinic.models.comments import CommentSource
 
@@ -184,18 +188,24 @@ class CommentsMixin:
             response["Cache-Control"] = "no-store"
             return response
         form = self.get_comment_form(data=request.POST)
-        status = 200
+        status, retry_after = 200, None
         try:
             accepted = submit_comment(self, form, request, source=CommentSource.FORM)
         except RateLimited:
             form.add_error(None, MESSAGES["rate_limited"])
             accepted, status = None, 429
+        except DatabaseBusy as busy:
+            # Nothing was stored: the form comes back as the reader filled it.
+            form.add_error(None, MESSAGES["database_busy"])
+            accepted, status, retry_after = None, 503, busy.retry_after
         if accepted is not None:
             response = HttpResponseRedirect(
                 self.get_comment_sent_url(request, accepted)
             )
         else:
             response = self.render_with_comments(request, form, status=status)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
         response["Cache-Control"] = "no-store"
         return response
 

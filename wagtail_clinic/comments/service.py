@@ -2,9 +2,11 @@
 
 ``submit_comment`` applies the honeypot, validates the form (every other
 spam rule is a form rule), applies the rate limit, stores the comment in one
-transaction and, for a comment held for moderation, schedules the
+short write transaction (waiting for, and retrying on, a busy database:
+``wagtail_clinic.db``) and, for a comment held for moderation, schedules the
 moderators' email for after the commit. Nothing is stored when anything
-fails, and nothing here logs what the reader wrote.
+fails, a comment that is not stored does not count against the rate limit,
+and nothing here logs what the reader wrote.
 """
 
 from dataclasses import dataclass
@@ -12,11 +14,21 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
-from wagtail_clinic.antispam import RateLimited, client_hash, count_hit
+from wagtail_clinic.antispam import (
+    RateLimited,
+    client_hash,
+    count_hit,
+    give_back_hit,
+)
 from wagtail_clinic.comments import spam
 from wagtail_clinic.comments.notifications import notify_moderators
 from wagtail_clinic.comments.privacy import email_hash, email_hashes
 from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.db import (
+    DatabaseBusy,
+    busy_errors_as_database_busy,
+    write_with_retry,
+)
 from wagtail_clinic.models.comments import (
     CommentSource,
     CommentStatus,
@@ -24,7 +36,7 @@ from wagtail_clinic.models.comments import (
 )
 
 
-__all__ = ["Accepted", "RateLimited", "submit_comment"]
+__all__ = ["Accepted", "DatabaseBusy", "RateLimited", "submit_comment"]
 
 RATE_LIMIT_SCOPE = "comment"
 RATE_LIMIT_SETTING = "COMMENTS_RATE_LIMIT"
@@ -69,25 +81,35 @@ def submit_comment(page, form, request, source=CommentSource.FORM):
 
     Raises:
         RateLimited: the client has sent too many comments recently.
+        DatabaseBusy: the database stayed busy (locked by another writer)
+            for longer than ``WAGTAIL_CLINIC["DATABASE_BUSY_TIMEOUT"]``;
+            nothing was stored and the rate limit was not spent.
     """
     mode = spam.honeypot_mode()
     if mode is not None and form.honeypot_filled:
         if mode == spam.HONEYPOT_SILENT:
             count_hit(request, scope=RATE_LIMIT_SCOPE, setting=RATE_LIMIT_SETTING)
             return Accepted(status=CommentStatus.PENDING, comment_id=None, stored=False)
-        form.is_valid()  # Collect the other errors too.
+        with busy_errors_as_database_busy():
+            form.is_valid()  # Collect the other errors too.
         form.add_error(None, spam.MESSAGES["honeypot"])
         return None
-    if not form.is_valid():
-        return None
-    count_hit(request, scope=RATE_LIMIT_SCOPE, setting=RATE_LIMIT_SETTING)
-    data = form.cleaned_data
-    status = CommentStatus.PENDING
-    if clinic_settings.COMMENTS_AUTO_APPROVE_RETURNING and is_returning_commenter(
-        data["email"]
-    ):
-        status = CommentStatus.APPROVED
-    with transaction.atomic():
+    # Every read (the form's parent comment, a returning commenter) happens
+    # before the write transaction: on SQLite a transaction that reads first
+    # cannot wait for the write lock.
+    with busy_errors_as_database_busy():
+        if not form.is_valid():
+            return None
+        data = form.cleaned_data
+        status = CommentStatus.PENDING
+        if clinic_settings.COMMENTS_AUTO_APPROVE_RETURNING and is_returning_commenter(
+            data["email"]
+        ):
+            status = CommentStatus.APPROVED
+    hit = count_hit(request, scope=RATE_LIMIT_SCOPE, setting=RATE_LIMIT_SETTING)
+
+    @sensitive_variables()
+    def store():
         comment = ReaderComment.objects.create(
             page_id=page.pk,
             parent=form.parent,
@@ -101,5 +123,17 @@ def submit_comment(page, form, request, source=CommentSource.FORM):
         )
         comment_id = comment.pk
         if status == CommentStatus.PENDING:
-            transaction.on_commit(lambda: notify_moderators.enqueue(comment_id))
+            # robust: the comment is stored; a failing queue must not turn
+            # that into an error page (and a reader sending it twice).
+            transaction.on_commit(
+                lambda: notify_moderators.enqueue(comment_id), robust=True
+            )
+        return comment_id
+
+    try:
+        comment_id = write_with_retry(store)
+    except BaseException:
+        # Not stored: the attempt does not spend the reader's quota.
+        give_back_hit(hit)
+        raise
     return Accepted(status=status, comment_id=comment_id, stored=True)

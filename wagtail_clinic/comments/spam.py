@@ -64,6 +64,11 @@ MESSAGES = {
         "You have sent several comments from your connection recently. "
         "Please try again later."
     ),
+    "database_busy": _(
+        "We could not save your comment just now because our system is busy. "
+        "Nothing was sent, and your comment is still here: please send it "
+        "again in a few seconds."
+    ),
 }
 
 TOO_MANY_LINKS = ngettext_lazy(

@@ -404,6 +404,7 @@ class AbstractAppointmentRequestPage(HeadlessPreviewMixin, Page):
 
     def serve_post(self, request):
         from wagtail_clinic.appointments.service import (
+            DatabaseBusy,
             RateLimited,
             submit_appointment_request,
         )
@@ -424,6 +425,20 @@ class AbstractAppointmentRequestPage(HeadlessPreviewMixin, Page):
                 ),
             )
             response = self.render_form_page(request, form=form, status=429)
+        except DatabaseBusy as busy:
+            # Nothing was stored: show the form again, as the patient filled
+            # it in, so that sending it again is one click.
+            form.add_error(
+                None,
+                _(
+                    "We could not save your request just now because our "
+                    "system is busy. Nothing was sent, and everything you "
+                    "typed is still here: please send it again in a few "
+                    "seconds."
+                ),
+            )
+            response = self.render_form_page(request, form=form, status=503)
+            response["Retry-After"] = str(busy.retry_after)
         else:
             if outcome is None:  # Invalid: show the errors.
                 response = self.render_form_page(request, form=form, status=200)

@@ -89,6 +89,14 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("DATABASE_PATH", str(BASE_DIR / "db.sqlite3")),
+        # Make concurrent writes wait for each other instead of failing with
+        # "database is locked" (a 500): Wagtail's autosave racing a publish,
+        # two patients sending the booking form at once. IMMEDIATE takes the
+        # write lock when a transaction begins, where SQLite can wait for it
+        # (a transaction that read first and then writes fails at once,
+        # whatever the timeout); "timeout" is how long to wait, in seconds.
+        # See the README, "Install into an existing Wagtail site".
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
     }
 }
 
