@@ -43,7 +43,6 @@ from tests.utils import (
     page_link,
     set_default_clinic,
 )
-from wagtail_clinic.api.schemas import block_api_schema, stream_item_type
 from wagtail_clinic.blocks import (
     ArticleStreamBlock,
     BookingCTABlock,
@@ -63,6 +62,7 @@ from wagtail_clinic.blocks import (
 from wagtail_clinic.blocks.content import PARAGRAPH_FEATURES
 from wagtail_clinic.models import ClinicSettings
 from wagtail_clinic.models.settings import DEFAULT_DISCLAIMER
+from wagtail_clinic.serialisation.schemas import block_api_schema, stream_item_type
 
 
 FORMATS = ("db_html", "html", "markdown", "db_markdown")

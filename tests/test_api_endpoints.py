@@ -25,12 +25,9 @@ from tests.utils import (
     make_massage_type_index,
     make_site_tree,
 )
-from wagtail_clinic.api.endpoints import (
-    ClinicConditionList,
-    ClinicMassageTypeList,
-    ClinicProblem,
-)
+from wagtail_clinic.api.listings import ClinicConditionList, ClinicMassageTypeList
 from wagtail_clinic.models import ConditionPage
+from wagtail_clinic.public_input.problems import ClinicProblem
 
 
 API = "/api/v3/clinic"

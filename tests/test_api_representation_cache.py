@@ -38,14 +38,7 @@ from tests.utils import (
     make_therapist,
     set_default_clinic,
 )
-from wagtail_clinic.api import representation_cache
-from wagtail_clinic.api.representation_cache import (
-    VERSION_KEY,
-    cached_value,
-    content_version,
-    exclude_from_cache,
-    is_cacheable,
-)
+from wagtail_clinic.api import cache_invalidation
 from wagtail_clinic.models import (
     ClinicSettings,
     ConditionPage,
@@ -53,6 +46,14 @@ from wagtail_clinic.models import (
     OpeningHours,
 )
 from wagtail_clinic.preview import create_preview
+from wagtail_clinic.serialisation import cache as representation_cache
+from wagtail_clinic.serialisation.cache import (
+    VERSION_KEY,
+    cached_value,
+    content_version,
+    exclude_from_cache,
+    is_cacheable,
+)
 
 
 CLINIC_API = "/api/v3/clinic"
@@ -581,7 +582,7 @@ class TestRobustness(RepresentationCacheTestCase):
         self.assertEqual(calls, ["en", "fr"])
 
     def test_connecting_the_signals_twice_is_harmless(self):
-        representation_cache.connect_signals()
+        cache_invalidation.connect_signals()
         version = content_version()
         with self.captureOnCommitCallbacks(execute=True) as callbacks:
             self.reviewer.save()

@@ -215,8 +215,8 @@ def test_install_never_raises(fresh_state, monkeypatch):
 def test_mounting_is_skipped_without_the_endpoints_module(
     fresh_state, generator_copy, monkeypatch, caplog
 ):
-    # A None entry makes ``import wagtail_clinic.api.endpoints`` raise ImportError.
-    monkeypatch.setitem(sys.modules, "wagtail_clinic.api.endpoints", None)
+    # A None entry makes importing the endpoints module raise ImportError.
+    monkeypatch.setitem(sys.modules, v3.ENDPOINTS_MODULE, None)
     with caplog.at_level("WARNING", logger="wagtail_clinic.api"):
         state = v3.install(generator=generator_copy, api=object())
     assert state.typed and not state.mounted and not state.errors
@@ -246,7 +246,7 @@ def test_a_failing_router_is_logged_not_raised(
             raise RuntimeError("urls already built")
 
     fake = SimpleNamespace(build_router=lambda schema: object())
-    monkeypatch.setitem(sys.modules, "wagtail_clinic.api.endpoints", fake)
+    monkeypatch.setitem(sys.modules, v3.ENDPOINTS_MODULE, fake)
     with caplog.at_level("ERROR", logger="wagtail_clinic.api"):
         state = v3.install(generator=generator_copy, api=BrokenAPI())
     assert state.typed and not state.mounted

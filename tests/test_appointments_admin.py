@@ -10,10 +10,10 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission, ModelLogEntry, Page
 
 from tests.appointment_utils import PATIENT, make_booking_site
-from wagtail_clinic.appointments.export import escape_csv_cell
-from wagtail_clinic.appointments.viewsets import EXPORT_ACTION, VIEW_ACTION
+from wagtail_clinic.booking.export import escape_csv_cell
+from wagtail_clinic.booking.pages import DEFAULT_CONSENT_TEXT
+from wagtail_clinic.booking.viewsets import EXPORT_ACTION, VIEW_ACTION
 from wagtail_clinic.models import AppointmentRequest
-from wagtail_clinic.models.appointments import DEFAULT_CONSENT_TEXT
 
 
 def make_request(**kwargs):

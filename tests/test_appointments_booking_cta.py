@@ -17,7 +17,7 @@ from tests.utils import (
 )
 from wagtail_clinic.blocks import BookingCTABlock
 from wagtail_clinic.booking import booking_link, validate_booking_url_template
-from wagtail_clinic.phone import format_phone, normalise_phone
+from wagtail_clinic.public_input.phone import format_phone, normalise_phone
 
 
 def cta(**value):

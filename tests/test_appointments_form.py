@@ -18,8 +18,9 @@ from tests.appointment_utils import (
     make_request_page,
 )
 from tests.utils import make_clinic, make_massage_type, make_site_tree
+from wagtail_clinic.booking.models import consent_fingerprint
+from wagtail_clinic.booking.pages import DEFAULT_CONSENT_TEXT
 from wagtail_clinic.models import AppointmentRequest, AppointmentRequestPage
-from wagtail_clinic.models.appointments import DEFAULT_CONSENT_TEXT, consent_fingerprint
 
 
 NO_RATE_LIMIT = {"APPOINTMENT_RATE_LIMIT": None}

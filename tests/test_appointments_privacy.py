@@ -16,7 +16,7 @@ from tests.appointment_utils import (
     make_booking_site,
     post_json,
 )
-from wagtail_clinic.appointments.notifications import notification_recipients
+from wagtail_clinic.booking.notifications import notification_recipients
 from wagtail_clinic.models import AppointmentRequest
 
 
@@ -155,7 +155,7 @@ class TestErrorReports(PrivacyTestCase):
         self.client.raise_request_exception = False
         with (
             mock.patch(
-                "wagtail_clinic.appointments.service.count_request",
+                "wagtail_clinic.booking.service.count_request",
                 side_effect=RuntimeError("boom"),
             ),
             self.assertLogs("django.request", level="ERROR") as logs,

@@ -9,13 +9,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
 
 from tests.appointment_utils import api_body, make_booking_site, post_json
-from wagtail_clinic.appointments.ratelimit import (
-    RateLimited,
-    client_key,
-    count_request,
-    parse_rate,
-)
+from wagtail_clinic.booking.service import count_request
 from wagtail_clinic.models import AppointmentRequest
+from wagtail_clinic.public_input.client import client_key
+from wagtail_clinic.public_input.ratelimit import RateLimited, parse_rate
 
 
 # The start of a clock hour: windows are aligned to the epoch.

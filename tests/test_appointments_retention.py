@@ -12,7 +12,7 @@ from wagtail.models import ModelLogEntry
 
 from tests.appointment_utils import PATIENT
 from tests.test_appointments_admin import make_request
-from wagtail_clinic.appointments.viewsets import PURGE_ACTION
+from wagtail_clinic.booking.viewsets import PURGE_ACTION
 from wagtail_clinic.models import AppointmentRequest
 
 

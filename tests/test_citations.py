@@ -6,7 +6,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from tests.utils import make_condition_index, make_condition_page, make_site_tree
 from wagtail_clinic.blocks import ArticleStreamBlock, KeyFactBlock
-from wagtail_clinic.citations import collect_citations
+from wagtail_clinic.blocks.citations import collect_citations
 
 
 def key_fact(title="", url="", value="85%"):

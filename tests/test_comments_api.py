@@ -238,6 +238,17 @@ class TestCreate(APITestCase):
         )
         self.assert_problem(self.post(huge), 400)
 
+    def test_schema_lengths_hold_even_for_a_filled_honeypot(self):
+        # The silent honeypot used to answer 202 without validating the form,
+        # so a body breaking the declared maxLength was "accepted" (found by
+        # schemathesis); the fields are now validated first.
+        for field, limit in (("email", 254), ("author_name", 100)):
+            with self.subTest(field=field):
+                body = api_body(self.page, website="http://spam.example")
+                body[field] = "a" * (limit + 1)
+                self.assert_problem(self.post(body), 422, [field])
+        self.assertFalse(ReaderComment.objects.exists())
+
     def test_wrong_content_type_and_bodies(self):
         response = self.client.post(api_url(self.page), {"body": "x"})
         self.assert_problem(response, 415)

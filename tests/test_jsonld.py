@@ -30,9 +30,12 @@ from tests.utils import (
     make_therapist,
     set_default_clinic,
 )
-from wagtail_clinic import jsonld
-from wagtail_clinic.api.structured_data import StructuredDataField
 from wagtail_clinic.models import OpeningHours
+from wagtail_clinic.structured_data.entities import (
+    render_script,
+    structured_data_for_page,
+)
+from wagtail_clinic.structured_data.fields import StructuredDataField
 
 
 SCRIPT_RE = re.compile(
@@ -535,7 +538,7 @@ class TestOtherPageTypes(ReferenceArticleMixin, WagtailPageTestCase):
         self.assertEqual(schema_org_errors(entities), [])
 
     def test_any_other_page_is_a_web_page(self):
-        entities = jsonld.structured_data_for_page(self.home)
+        entities = structured_data_for_page(self.home)
         self.assertEqual([e["@type"] for e in entities], ["WebPage", "MedicalClinic"])
         self.assertEqual(schema_org_errors(entities), [])
 
@@ -608,7 +611,7 @@ class TestEscaping(ReferenceArticleMixin, WagtailPageTestCase):
         from django.utils.html import json_script
 
         data = {"name": "</script>&<b>"}
-        rendered = str(jsonld.render_script(data))
+        rendered = str(render_script(data))
         inner = SCRIPT_RE.search(rendered).group("json")
         self.assertEqual(json.loads(inner), data)
         # The same escaping as Django's json_script.

@@ -53,12 +53,12 @@ from tests.utils import (
     make_site_tree,
     set_default_clinic,
 )
-from wagtail_clinic.api.endpoints import limit_max
 from wagtail_clinic.api.v3 import fix_security_schemes, install_openapi_contract
 from wagtail_clinic.comments.spam import make_form_token
 from wagtail_clinic.db import DatabaseBusy
 from wagtail_clinic.models import ConditionPage, PagePreview
 from wagtail_clinic.preview import get_signer
+from wagtail_clinic.public_input.params import limit_max
 
 
 OPENAPI_URL = "/api/v3/openapi.json"
@@ -731,7 +731,7 @@ SERVED = [
         "POST /appointment-requests/",
         503,
         lambda s: _busy(
-            "wagtail_clinic.appointments.service.submit_appointment_request",
+            "wagtail_clinic.booking.service.submit_appointment_request",
             lambda: _appointment(s),
         ),
     ),

@@ -206,8 +206,8 @@ class TestTextPolicy(SimpleTestCase):
 
     def test_old_names_still_work(self):
         from wagtail_clinic import forms
-        from wagtail_clinic.api import endpoints
         from wagtail_clinic.comments.forms import validate_name
+        from wagtail_clinic.public_input import params
 
         for validator in (forms.validate_single_line, validate_name):
             with self.assertRaises(ValidationError):
@@ -215,7 +215,7 @@ class TestTextPolicy(SimpleTestCase):
         with self.assertRaises(ValidationError):
             forms.validate_text(f"Hello{RLO}")
         forms.validate_text("Hello\nthere")
-        self.assertIs(endpoints.SafeText, text.SingleLineText)
+        self.assertIs(params.SafeText, text.SingleLineText)
 
 
 # Both forms and both endpoints refuse invisible characters ------------------
@@ -540,28 +540,22 @@ class TestProblems(SimpleTestCase):
             },
         )
 
-    def test_the_old_builders_delegate(self):
-        from wagtail_clinic.api.appointments import problem
-        from wagtail_clinic.api.comments import _problem
-        from wagtail_clinic.api.endpoints import Problem, field_error
-
-        errors = [field_error("site", "No site has this host name.")]
+    def test_one_builder_for_every_problem(self):
+        errors = [problems.field_error("site", "No site has this host name.")]
         self.assertEqual(
-            Problem(422, "Validation failed", errors).response().content,
+            problems.Problem(422, "Validation failed", errors).response().content,
             problems.problem_response(422, "Validation failed", errors).content,
         )
         self.assertEqual(
-            Problem(404, "Not here").response().content,
+            problems.Problem(404, "Not here").response().content,
             b'{"type":"about:blank","title":"Not Found","status":404,'
             b'"detail":"Not here"}',
         )
         self.assertEqual(
-            problem(403, "Forbidden", "No.").content,
-            _problem(403, "No.").content,
-        )
-        self.assertEqual(
             json.loads(
-                problem(422, "Unprocessable Content", "x", [("a", "b", "c")]).content
+                problems.problem_response(
+                    422, "x", problems.body_field_errors([("a", "b", "c")])
+                ).content
             )["errors"],
             [{"type": "b", "loc": ["body", "a"], "msg": "c", "field": "a"}],
         )

@@ -13,7 +13,11 @@ from tests.utils import (
     page_link,
 )
 from wagtail_clinic.models import ConditionPage
-from wagtail_clinic.richtext import _SEPARATOR, expand_rich_text_in, iter_rich_text
+from wagtail_clinic.serialisation.richtext import (
+    _SEPARATOR,
+    expand_rich_text_in,
+    iter_rich_text,
+)
 
 
 def linked_body(pages):

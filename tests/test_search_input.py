@@ -20,7 +20,7 @@ from tests.utils import (
     make_massage_type_index,
     make_site_tree,
 )
-from wagtail_clinic.api.endpoints import ClinicConditionList, ClinicMassageTypeList
+from wagtail_clinic.api.listings import ClinicConditionList, ClinicMassageTypeList
 from wagtail_clinic.public_input.search import MAX_WORD_LENGTH, MAX_WORDS, search_words
 
 

@@ -37,8 +37,11 @@ from tests.utils import (
     make_site_tree,
     page_link,
 )
-from wagtail_clinic import webhooks
 from wagtail_clinic.models import WebhookDelivery
+from wagtail_clinic.webhooks import signals
+from wagtail_clinic.webhooks.checks import check_webhooks_setting
+from wagtail_clinic.webhooks.delivery import deliver, encode_payload, send, signature
+from wagtail_clinic.webhooks.endpoints import get_endpoints
 
 
 SECRET = "s3cret-for-tests"
@@ -414,13 +417,13 @@ class TestFailures(WebhookTestCase):
 
     def test_backoff_doubles_until_attempts_run_out(self):
         self.receiver.status = 503
-        delivery = webhooks.send("page.published", {"event": "page.published"})[0]
+        delivery = send("page.published", {"event": "page.published"})[0]
         delivery.refresh_from_db()
         delays = []
         while delivery.next_attempt_at is not None:
             delays.append((delivery.next_attempt_at - delivery.updated_at).seconds)
             with time_machine.travel(delivery.next_attempt_at, tick=False):
-                webhooks.deliver(delivery.pk)
+                deliver(delivery.pk)
             delivery.refresh_from_db()
 
         self.assertEqual([round(delay / 60) for delay in delays], [1, 2, 4, 8])
@@ -435,9 +438,9 @@ class TestFailures(WebhookTestCase):
 
     def test_a_delivery_that_is_not_due_is_not_attempted(self):
         self.receiver.status = 500
-        delivery = webhooks.send("page.published", {"event": "page.published"})[0]
+        delivery = send("page.published", {"event": "page.published"})[0]
 
-        self.assertIsNone(webhooks.deliver(delivery.pk))
+        self.assertIsNone(deliver(delivery.pk))
         self.assertEqual(len(self.receiver.requests), 1)
 
     def test_unreachable_url_does_not_break_publishing(self):
@@ -475,7 +478,7 @@ class TestFailures(WebhookTestCase):
     )
     def test_a_delivery_that_cannot_be_enqueued_waits_for_the_command(self):
         with self.assertLogs("wagtail_clinic.webhooks", logging.ERROR):
-            (delivery,) = webhooks.send("page.published", {"event": "page.published"})
+            (delivery,) = send("page.published", {"event": "page.published"})
 
         delivery.refresh_from_db()
         self.assertEqual(delivery.status, WebhookDelivery.Status.PENDING)
@@ -507,7 +510,7 @@ class TestFailures(WebhookTestCase):
 
     def test_an_exception_while_preparing_never_fails_the_publish(self):
         with (
-            mock.patch.object(webhooks, "page_payload", side_effect=RuntimeError),
+            mock.patch.object(signals, "page_payload", side_effect=RuntimeError),
             self.assertLogs("wagtail_clinic.webhooks", logging.ERROR),
         ):
             self.publish(self.sports)
@@ -531,12 +534,12 @@ class TestFailures(WebhookTestCase):
         self.assertEqual(self.receiver.requests, [])
 
     def test_a_url_removed_from_the_settings_is_given_up(self):
-        delivery = webhooks.send("page.published", {"event": "page.published"})[0]
+        delivery = send("page.published", {"event": "page.published"})[0]
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
             status=WebhookDelivery.Status.FAILED, next_attempt_at=timezone.now()
         )
         with override_settings(WAGTAIL_CLINIC={}):
-            webhooks.deliver(delivery.pk)
+            deliver(delivery.pk)
 
         delivery.refresh_from_db()
         self.assertEqual(delivery.status, WebhookDelivery.Status.FAILED)
@@ -557,7 +560,7 @@ class TestFailures(WebhookTestCase):
             self.assertIsNone(first.task.run_after)
 
             self.receiver.status = 500
-            delivery = webhooks.deliver(*first.args)
+            delivery = deliver(*first.args)
 
         self.assertEqual(delivery.status, WebhookDelivery.Status.FAILED)
         retry = [r for r in backend.results if r.task.name == "deliver_webhook_task"][
@@ -638,7 +641,7 @@ class TestSignature(TestCase):
     def test_known_vector(self):
         body = b'{"event":"page.published"}'
         self.assertEqual(
-            webhooks.signature("secret", "1700000000", body),
+            signature("secret", "1700000000", body),
             "sha256="
             + hmac.new(
                 b"secret", b'1700000000.{"event":"page.published"}', hashlib.sha256
@@ -647,7 +650,7 @@ class TestSignature(TestCase):
 
     def test_body_is_compact_sorted_utf8_json(self):
         self.assertEqual(
-            webhooks.encode_payload({"b": 1, "a": "Café"}),
+            encode_payload({"b": 1, "a": "Café"}),
             '{"a":"Café","b":1}'.encode(),
         )
 
@@ -655,9 +658,7 @@ class TestSignature(TestCase):
 class TestSettingsCheck(TestCase):
     def check(self, webhooks_setting):
         with override_settings(WAGTAIL_CLINIC={"WEBHOOKS": webhooks_setting}):
-            return [
-                (error.id, error.msg) for error in webhooks.check_webhooks_setting()
-            ]
+            return [(error.id, error.msg) for error in check_webhooks_setting()]
 
     def test_valid_setting(self):
         self.assertEqual(self.check([{"url": "https://f.example/", "secret": "x"}]), [])
@@ -700,7 +701,7 @@ class TestSettingsCheck(TestCase):
         with override_settings(
             WAGTAIL_CLINIC={"WEBHOOKS": [{"url": "file:///etc/passwd", "secret": "x"}]}
         ):
-            self.assertEqual(webhooks.get_endpoints(), [])
+            self.assertEqual(get_endpoints(), [])
 
 
 class TestDeliveryLogAdmin(WagtailTestUtils, TestCase):

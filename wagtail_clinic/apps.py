@@ -1,3 +1,13 @@
+"""The Django app configuration of wagtail-clinic (layer 6).
+
+``ready()`` wires the app up, in this order: API v3 typing and mounting
+(before the Wagtail apps listed after us freeze the v3 schemas), the system
+checks, then the signal receivers (webhooks before the representation-cache
+invalidation, then the notifications). Its imports are inside ``ready()``:
+this module is imported before the models exist, and each of them imports
+models.
+"""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -15,22 +25,30 @@ class WagtailClinicAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.core import checks
-
+        """Install API v3, register the checks and connect the receivers."""
+        # Here, not at the top: must run before Wagtail's apps freeze the v3 schemas.
         from wagtail_clinic.api import v3
 
-        # Before any Wagtail app's ready() builds the v3 schemas; never raises.
-        v3.install()
-        checks.register(v3.check_app_order, checks.Tags.compatibility)
-        checks.register(v3.check_install, checks.Tags.compatibility)
+        v3.install()  # Never raises.
 
-        from wagtail_clinic import db
+        # Here: the checked modules import models, not loaded when apps.py is.
+        from wagtail_clinic import checks
 
-        # Not Tags.database: those only run with `check --database`.
-        checks.register(db.check_sqlite_settings)
+        checks.register_all()
 
-        from wagtail_clinic import webhooks
-        from wagtail_clinic.api import representation_cache
+        # Here: receivers import models. Webhooks before the cache invalidation (kept order).
+        from wagtail_clinic.webhooks import signals as webhook_signals
 
-        webhooks.connect_signals()
-        representation_cache.connect_signals()
+        webhook_signals.connect_signals()
+
+        # Here: the invalidation receivers import the models they watch.
+        from wagtail_clinic.api import cache_invalidation
+
+        cache_invalidation.connect_signals()
+
+        # Here: notification receivers import models and create django-tasks tasks.
+        from wagtail_clinic.booking import notifications as booking_notifications
+        from wagtail_clinic.comments import notifications as comment_notifications
+
+        booking_notifications.connect_signals()
+        comment_notifications.connect_signals()

@@ -1,4 +1,4 @@
-"""The ``WAGTAIL_CLINIC`` settings dict, with defaults.
+"""The ``WAGTAIL_CLINIC`` settings dict, with defaults (layer 0).
 
 A host site overrides any key in its Django settings::
 
@@ -7,10 +7,17 @@ A host site overrides any key in its Django settings::
     }
 
 Values are re-read when Django's ``setting_changed`` signal fires, so tests
-can use ``override_settings``.
+can use ``override_settings``. ``check_settings`` (system check
+``wagtail_clinic.W004``) warns about keys this app does not know, e.g. typos.
+
+This module imports nothing from ``wagtail_clinic``: every other module may
+import it.
 """
 
+import difflib
+
 from django.conf import settings as django_settings
+from django.core import checks
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
@@ -120,8 +127,12 @@ DEFAULTS = {
 }
 
 
-class ClinicSettings:
-    """Attribute access to ``WAGTAIL_CLINIC`` merged over ``DEFAULTS``."""
+class AppSettings:
+    """Attribute access to ``WAGTAIL_CLINIC`` merged over ``DEFAULTS``.
+
+    Dict defaults are merged key by key (``{"RENDITIONS": {"card": …}}``
+    keeps the other renditions). Unknown names raise ``AttributeError``.
+    """
 
     def __init__(self):
         self._cache = None
@@ -147,13 +158,45 @@ class ClinicSettings:
             raise AttributeError(f"Unknown WAGTAIL_CLINIC setting: {name}") from exc
 
     def reload(self):
+        """Forget the merged values: the next access reads the settings again."""
         self._cache = None
 
 
-clinic_settings = ClinicSettings()
+clinic_settings = AppSettings()
 
 
 @receiver(setting_changed)
 def _reload_clinic_settings(*, setting, **kwargs):
     if setting == "WAGTAIL_CLINIC":
         clinic_settings.reload()
+
+
+def check_settings(app_configs=None, **kwargs):
+    """``wagtail_clinic.W004``: keys of ``settings.WAGTAIL_CLINIC`` not in ``DEFAULTS``.
+
+    An unknown key is most likely a typo, silently ignored otherwise. The
+    check is registered by ``wagtail_clinic.checks``.
+
+    Returns:
+        A list with one ``checks.Warning`` per unknown key (empty if none).
+    """
+    user = getattr(django_settings, "WAGTAIL_CLINIC", None) or {}
+    if not isinstance(user, dict):
+        return []
+    warnings = []
+    for key in sorted(set(user) - set(DEFAULTS), key=str):
+        close = difflib.get_close_matches(str(key), DEFAULTS, n=1)
+        hint = (
+            f'Did you mean "{close[0]}"?'
+            if close
+            else "The known keys are those of wagtail_clinic.conf.DEFAULTS."
+        )
+        warnings.append(
+            checks.Warning(
+                f"Unknown WAGTAIL_CLINIC setting {key!r}: it is ignored.",
+                hint=hint,
+                obj="settings.WAGTAIL_CLINIC",
+                id="wagtail_clinic.W004",
+            )
+        )
+    return warnings

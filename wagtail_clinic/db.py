@@ -33,7 +33,10 @@ import time
 
 from functools import partial
 
+from django.core import checks
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+
+from wagtail_clinic.conf import clinic_settings
 
 
 __all__ = [
@@ -133,8 +136,6 @@ def busy_errors_as_database_busy():
 def _budget(timeout):
     if timeout is not None:
         return max(0.0, float(timeout))
-    from wagtail_clinic.conf import clinic_settings
-
     return max(0.0, float(clinic_settings.DATABASE_BUSY_TIMEOUT or 0))
 
 
@@ -256,8 +257,6 @@ def sqlite_settings_problems(settings_dict):
 
 def check_sqlite_settings(app_configs=None, **kwargs):
     """``wagtail_clinic.W301``: SQLite settings that make concurrent writes fail."""
-    from django.core import checks
-
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "sqlite":
         return []

@@ -15,12 +15,12 @@ from playwright.sync_api import expect
 from tests.appointment_utils import PATIENT, PATIENT_PHONE_E164
 from tests.browser.content import CTA_HEADINGS, MASSAGE_TYPES, build_clinic_site
 from tests.comment_utils import COMMENTER_EMAIL, COMMENTER_NAME
+from wagtail_clinic.booking.pages import DEFAULT_CONSENT_TEXT
 from wagtail_clinic.models import (
     AppointmentRequest,
     CommentStatus,
     ReaderComment,
 )
-from wagtail_clinic.models.appointments import DEFAULT_CONSENT_TEXT
 
 
 NOW_BOOKING = "Now booking new appointments!"

@@ -1,4 +1,4 @@
-"""HTTP caching for the clinic's API responses.
+"""HTTP caching for the clinic's API responses (layer 5).
 
 Two kinds of response, told apart by the request alone:
 
@@ -21,7 +21,7 @@ Validators:
   hash cannot miss any of them, and hashing a few kilobytes costs microseconds
   next to building the body, which has a fixed query budget anyway. The path
   is part of the hash so two URLs never share a validator. (A page's values
-  may come from the representation cache, see ``representation_cache``: it
+  may come from the representation cache, see ``serialisation.cache``: it
   is emptied by every change that sends a signal, so the hash follows those
   at once; changes made without signals, e.g. ``QuerySet.update()``, show
   when its entries expire.)
@@ -46,8 +46,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Subquery
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from wagtail.models import ModelLogEntry, PageLogEntry
 
 from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.models.snippets import Clinic
+from wagtail_clinic.public_input.problems import problem_response
 
 
 PRIVATE_VARY = ("Authorization", "Cookie")
@@ -115,9 +118,6 @@ def content_changed_at(site):
     Args:
         site: any existing ``Site``; its row only anchors the subqueries.
     """
-    from wagtail.models import ModelLogEntry, PageLogEntry
-
-    from wagtail_clinic.models import Clinic
 
     def latest(model, field):
         return Subquery(model.objects.order_by(f"-{field}").values(field)[:1])
@@ -164,8 +164,6 @@ def set_public_cache_headers(request, response, last_modified=None):
     )
     if conditional.status_code == 412:
         # Django's is an empty text/html response: give the API's error shape.
-        from wagtail_clinic.public_input.problems import problem_response
-
         conditional = problem_response(
             412, "The If-Match or If-Unmodified-Since precondition failed."
         )

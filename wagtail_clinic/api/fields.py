@@ -1,129 +1,19 @@
-"""Serializer fields for the pages' ``api_fields``, typed for API v2 and v3.
+"""Deprecated: moved to ``wagtail_clinic.models.api_fields`` (removed in 0.2)."""
 
-Each field's ``to_representation`` is annotated with the type it returns, so
-Wagtail's v3 API (which wraps ``APIField(serializer=…)`` fields) puts that
-type in its OpenAPI document and validates the output against it; API v2
-uses the same fields as ordinary DRF fields.
+from wagtail_clinic._deprecation import forward
+from wagtail_clinic.models import api_fields
 
-In v3 these serializers get no context at all (no request), so nothing here
-needs one: page URLs are built from the cached site root paths instead.
 
-The values of live pages are kept in the representation cache (see
-``representation_cache``): a field's ``to_representation`` decorated with
-``cached_representation`` runs once per page, revision and content change.
-"""
-
-from rest_framework.fields import Field
-
-from wagtail_clinic.api.representation_cache import (
-    CachedFieldMixin,
-    cached_representation,
+__getattr__ = forward(
+    __name__,
+    api_fields,
+    [
+        "ClinicField",
+        "IntegerListField",
+        "OutlineField",
+        "PageImageField",
+        "PageLinksField",
+        "StringListField",
+        "TherapistField",
+    ],
 )
-from wagtail_clinic.api.representations import (
-    image_representation,
-    page_representation,
-    therapist_representation,
-)
-from wagtail_clinic.api.schemas import (
-    ClinicImage,
-    ClinicOutlineEntry,
-    ClinicPageLink,
-    ClinicTherapist,
-)
-from wagtail_clinic.blocks.choosers import prefetch_card_images
-
-
-class ClinicField(CachedFieldMixin, Field):
-    """A read-only field; ``request`` is the request when there is one (v2).
-
-    Subclasses decorate ``to_representation`` with ``cached_representation``
-    to keep its values in the representation cache, or set
-    ``cache_representation = False``.
-    """
-
-    def __init__(self, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    @property
-    def request(self):
-        # The root serializer's context in v2; empty in v3.
-        return self.context.get("request")
-
-
-class PageImageField(ClinicField):
-    """A page's image with its alt text field, as ``ClinicImage``.
-
-    Args:
-        image_attr: the page's image foreign key, e.g. ``"hero_image"``.
-        alt_attr: the page field holding the image's alt text.
-    """
-
-    def __init__(self, image_attr, alt_attr, **kwargs):
-        self.image_attr = image_attr
-        self.alt_attr = alt_attr
-        kwargs["source"] = "*"
-        super().__init__(**kwargs)
-
-    @cached_representation
-    def to_representation(self, value) -> ClinicImage | None:
-        return image_representation(
-            getattr(value, self.image_attr), getattr(value, self.alt_attr, "")
-        )
-
-
-class TherapistField(ClinicField):
-    """A therapist (e.g. the medical reviewer) as ``ClinicTherapist``."""
-
-    @cached_representation
-    def to_representation(self, value) -> ClinicTherapist:
-        return therapist_representation(value)
-
-
-class PageLinksField(ClinicField):
-    """Related pages (a many-to-many relation) as a list of ``ClinicPageLink``.
-
-    Only live pages are listed, by title. Their card images are loaded in
-    one batch, so the cost does not grow with the number of pages.
-    """
-
-    @cached_representation
-    def to_representation(self, value) -> list[ClinicPageLink]:
-        pages = sorted((page for page in value.all() if page.live), key=_title)
-        prefetch_card_images(pages)
-        return [page_representation(page, self.request) for page in pages]
-
-
-def _title(page):
-    return page.title
-
-
-class StringListField(ClinicField):
-    """A list of strings, e.g. ``alternate_names``."""
-
-    cache_representation = False
-
-    def to_representation(self, value) -> list[str]:
-        return [str(item) for item in value]
-
-
-class IntegerListField(ClinicField):
-    """A list of integers, e.g. session lengths in minutes."""
-
-    cache_representation = False
-
-    def to_representation(self, value) -> list[int]:
-        return [int(item) for item in value]
-
-
-class OutlineField(ClinicField):
-    """The table of contents of a body: its section headings, in order."""
-
-    @cached_representation
-    def to_representation(self, value) -> list[ClinicOutlineEntry]:
-        from wagtail_clinic.blocks import outline
-
-        return [
-            {"level": entry.level, "text": str(entry.text), "anchor": entry.anchor}
-            for entry in outline(value)
-        ]

@@ -8,7 +8,7 @@ three things, from ``WagtailClinicAppConfig.ready()`` (see ``install``):
    read schema generator, so a body is typed (and documented in OpenAPI) as
    the discriminated union of its blocks' declared types instead of
    ``list[Any]``.
-2. Mounts the plugin's router (``wagtail_clinic.api.endpoints.build_router``)
+2. Mounts the plugin's router (``wagtail_clinic.api.router.build_router``)
    on Wagtail's v3 API under ``/clinic/``.
 3. Post-processes the API's OpenAPI document so that it validates and
    declares what is served (``install_openapi_contract``).
@@ -21,7 +21,13 @@ apps in ``INSTALLED_APPS``; the system checks here say so when it does not.
 
 Nothing here may break start-up: every failure is logged to the
 ``wagtail_clinic.api`` logger, reported by a system check, and leaves
-Wagtail's own, untyped output in place.
+Wagtail's own, untyped output in place. That is why ``wagtail.api.v3`` is
+only imported inside the functions, guarded: a preview API may move, and
+importing ``wagtail.api.v3.registry`` (through its routers or ``api``)
+freezes the page schemas, which must not happen before ``_register()``.
+
+Layer 6 (delivery); its system checks are registered by
+``wagtail_clinic.checks``.
 """
 
 import importlib
@@ -33,6 +39,11 @@ from typing import Any
 
 from django.apps import apps
 from django.core import checks
+from pydantic import TypeAdapter
+
+from wagtail_clinic.fields import ClinicStreamField
+from wagtail_clinic.public_input.problems import PROBLEM_JSON
+from wagtail_clinic.serialisation.schemas import block_api_schema
 
 
 logger = logging.getLogger("wagtail_clinic.api")
@@ -48,7 +59,7 @@ SCHEMA_FREEZING_APPS = (
 )
 
 _REGISTRY_MODULE = "wagtail.api.v3.registry"
-ENDPOINTS_MODULE = "wagtail_clinic.api.endpoints"
+ENDPOINTS_MODULE = "wagtail_clinic.api.router"
 
 
 @dataclass
@@ -67,15 +78,11 @@ state = InstallState()
 
 def stream_field_type(stream_field):
     """The pydantic type of a ``ClinicStreamField``'s read value."""
-    from wagtail_clinic.api.schemas import block_api_schema
-
     return block_api_schema(stream_field.stream_block)
 
 
 def clinic_stream_fields():
     """Every ``ClinicStreamField`` of an installed model."""
-    from wagtail_clinic.fields import ClinicStreamField
-
     return [
         model_field
         for model in apps.get_models()
@@ -86,8 +93,6 @@ def clinic_stream_fields():
 
 def _validate_types():
     """Build every body type and its JSON schema now, so errors show at start-up."""
-    from pydantic import TypeAdapter
-
     for stream_field in clinic_stream_fields():
         TypeAdapter(stream_field_type(stream_field)).json_schema()
 
@@ -145,8 +150,6 @@ def _register(generator):
             from wagtail.api.v3.schemas.generators.read import read_generator
 
             generator = read_generator
-        from wagtail_clinic.fields import ClinicStreamField
-
         _validate_types()
         generator.register_field_schema(
             ClinicStreamField, clinic_stream_field_read_schema
@@ -234,7 +237,6 @@ def _record_error(what, exc, consequence="Wagtail's untyped API v3 output is use
 #   no JSON schema keyword for it): ``x-max-body-size`` and the description
 #   of the body and of the 413 response.
 
-PROBLEM_JSON = "application/problem+json"
 #: Responses that tell the client when to try again.
 RETRY_AFTER_STATUSES = ("429", "503")
 RETRY_AFTER_HEADER = {
@@ -247,10 +249,12 @@ _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tr
 
 
 def router_operation_ids(router):
-    """The ``operationId`` of every documented operation of a ninja router."""
+    """The ``operationId`` of every documented operation of a ninja router,
+    including those of the routers mounted in it (``Router.add_router``)."""
     return {
         operation.operation_id
-        for path_view in router.path_operations.values()
+        for mount in router.build_routers("")
+        for path_view in mount.template.path_operations.values()
         for operation in path_view.operations
         if operation.include_in_schema and operation.operation_id
     }
@@ -374,7 +378,7 @@ def document_body_limit(operation, max_bytes):
         )
 
 
-# System checks (registered in apps.py).
+# System checks (registered by ``wagtail_clinic.checks.register_all``).
 
 
 def app_order_problems(app_names):

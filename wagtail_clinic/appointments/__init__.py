@@ -1,6 +1,6 @@
-"""Appointment requests: storing, rate limiting, notifying, exporting, admin.
+"""Deprecated package (removed in 0.2): appointment requests are ``wagtail_clinic.booking``.
 
-The model and page type are in ``wagtail_clinic.models.appointments``, the
-form in ``wagtail_clinic.forms`` and the JSON endpoint in
-``wagtail_clinic.api.appointments``.
+Only ``appointments.notifications`` is left, a shim: its path
+``wagtail_clinic.appointments.notifications.notify_clinic`` may still be
+stored in queued tasks, and docs/booking.md named it.
 """

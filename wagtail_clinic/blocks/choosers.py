@@ -1,4 +1,4 @@
-"""Chooser blocks that load everything their templates need in one query.
+"""Chooser blocks that load everything their templates need in one query (layer 3).
 
 Wagtail's choosers already load all values of one block in a single
 ``in_bulk`` query; these subclasses also bring the related rows the default
@@ -18,7 +18,8 @@ from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from wagtail_clinic.api.representations import (
+from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.serialisation.representations import (
     api_request,
     clinic_representation,
     image_representation,
@@ -26,8 +27,11 @@ from wagtail_clinic.api.representations import (
     page_representation,
     remember_clinic,
 )
-from wagtail_clinic.api.schemas import ClinicDetails, ClinicImage, ClinicPageLink
-from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.serialisation.schemas import (
+    ClinicDetails,
+    ClinicImage,
+    ClinicPageLink,
+)
 
 
 def rendition_specs():
@@ -203,7 +207,20 @@ def prefetch_card_images(pages):
         _defer_renditions(getattr(page, name) for page in group)
 
 
-class SpecificPageChooserBlock(PageChooserBlock):
+class PageLinkAPIMixin:
+    """The API value of a page chooser: ``ClinicPageLink`` of a live page.
+
+    Only live pages: a draft has no public URL and must not leak.
+    """
+
+    def get_api_representation(self, value, context=None):
+        return page_representation(live_page(value), api_request(context))
+
+    def api_schema(self):
+        return ClinicPageLink | None
+
+
+class SpecificPageChooserBlock(PageLinkAPIMixin, PageChooserBlock):
     """A page chooser that loads the specific pages, with their card images."""
 
     def bulk_to_python(self, values):
@@ -217,15 +234,8 @@ class SpecificPageChooserBlock(PageChooserBlock):
         # A single value (outside a batch) is specific too.
         return self.bulk_to_python([value])[0] if value is not None else None
 
-    def get_api_representation(self, value, context=None):
-        # Only live pages: a draft has no public URL and must not leak.
-        return page_representation(live_page(value), api_request(context))
 
-    def api_schema(self):
-        return ClinicPageLink | None
-
-
-class MassageTypeChooserBlock(PageChooserBlock):
+class MassageTypeChooserBlock(PageLinkAPIMixin, PageChooserBlock):
     """Chooses a massage-type page, loading its image and renditions in bulk."""
 
     def __init__(self, **kwargs):
@@ -241,13 +251,6 @@ class MassageTypeChooserBlock(PageChooserBlock):
         _defer_renditions(page.image for page in objects.values())
         _note_pages(objects.values())
         return _ordered(objects, values)
-
-    def get_api_representation(self, value, context=None):
-        # Only live pages: a draft has no public URL and must not leak.
-        return page_representation(live_page(value), api_request(context))
-
-    def api_schema(self):
-        return ClinicPageLink | None
 
 
 class ClinicChooserBlock(SnippetChooserBlock):

@@ -1,11 +1,32 @@
-"""Blocks that present the clinic's services: massage types and booking."""
+"""Blocks that present the clinic's services: massage types and booking (layer 3)."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from wagtail_clinic.api.representations import (
+from wagtail_clinic.blocks.booking import (
+    booking_link,
+    find_request_form_page,
+    massage_type_of,
+)
+from wagtail_clinic.blocks.choosers import (
+    ClinicChooserBlock,
+    MassageTypeChooserBlock,
+    SpecificPageChooserBlock,
+)
+from wagtail_clinic.blocks.content import SectionBlock, section_heading
+from wagtail_clinic.blocks.schemas import (
+    ClinicBookingCTA,
+    ClinicMassageTypeItem,
+    ClinicMassageTypes,
+)
+from wagtail_clinic.blocks.values import (
+    BookingCTAStructValue,
+    MassageTypeItemStructValue,
+    MassageTypesStructValue,
+)
+from wagtail_clinic.serialisation.representations import (
     api_request,
     clinic_representation,
     default_clinic,
@@ -13,22 +34,7 @@ from wagtail_clinic.api.representations import (
     page_representation,
     remember_clinic,
 )
-from wagtail_clinic.api.schemas import (
-    ClinicBookingCTA,
-    ClinicMassageTypeItem,
-    ClinicMassageTypes,
-)
-from wagtail_clinic.blocks.choosers import (
-    ClinicChooserBlock,
-    MassageTypeChooserBlock,
-    SpecificPageChooserBlock,
-)
-from wagtail_clinic.blocks.content import PREVIEW_TEMPLATE
-from wagtail_clinic.blocks.values import (
-    BookingCTAStructValue,
-    MassageTypeItemStructValue,
-    MassageTypesStructValue,
-)
+from wagtail_clinic.serialisation.site import get_default_clinic
 
 
 class MassageTypeItemBlock(blocks.StructBlock):
@@ -87,14 +93,11 @@ class MassageTypeItemBlock(blocks.StructBlock):
         value_class = MassageTypeItemStructValue
 
 
-class MassageTypesBlock(blocks.StructBlock):
+class MassageTypesBlock(SectionBlock):
     """A list of massage types, each with a short description."""
 
-    heading = blocks.CharBlock(
-        label=_("Heading"),
-        required=False,
-        max_length=150,
-        help_text=_("e.g. 'Types of massage for back pain'. Optional."),
+    heading = section_heading(
+        help_text=_("e.g. 'Types of massage for back pain'. Optional.")
     )
     intro = blocks.TextBlock(label=_("Introduction"), required=False, max_length=500)
     items = blocks.ListBlock(
@@ -102,17 +105,10 @@ class MassageTypesBlock(blocks.StructBlock):
     )
 
     def get_api_representation(self, value, context=None):
-        item_block = self.child_blocks["items"].child_block
-        return {
-            "heading": str(value.get("heading") or ""),
-            "anchor": value.anchor_id,
-            "intro": str(value.get("intro") or ""),
-            # Entries with nothing to show are left out, as on the page.
-            "items": [
-                item_block.get_api_representation(item, context)
-                for item in value.visible_items
-            ],
-        }
+        # Entries with nothing to show are left out, as on the page.
+        shown = self.meta.value_class(self, value)
+        shown["items"] = value.visible_items
+        return super().get_api_representation(shown, context)
 
     def api_schema(self):
         return ClinicMassageTypes
@@ -121,7 +117,6 @@ class MassageTypesBlock(blocks.StructBlock):
         icon = "list-ul"
         label = _("Massage types")
         template = "wagtail_clinic/blocks/massage_types_block.html"
-        preview_template = PREVIEW_TEMPLATE
         value_class = MassageTypesStructValue
         preview_value = {
             "heading": _("Types of massage"),
@@ -140,15 +135,10 @@ class MassageTypesBlock(blocks.StructBlock):
         group = _("Clinic")
 
 
-class BookingCTABlock(blocks.StructBlock):
+class BookingCTABlock(SectionBlock):
     """A call to action that sends the patient to book an appointment."""
 
-    heading = blocks.CharBlock(
-        label=_("Heading"),
-        required=False,
-        max_length=150,
-        default=_("Book an appointment"),
-    )
+    heading = section_heading(default=_("Book an appointment"))
     text = blocks.TextBlock(
         label=_("Text"),
         required=False,
@@ -202,8 +192,6 @@ class BookingCTABlock(blocks.StructBlock):
     )
 
     def get_context(self, value, parent_context=None):
-        from wagtail_clinic.models.settings import get_default_clinic
-
         context = super().get_context(value, parent_context=parent_context)
         request = context.get("request")
         clinic = value.get("clinic") or get_default_clinic(request)
@@ -225,8 +213,7 @@ class BookingCTABlock(blocks.StructBlock):
             clinic, request=request, page=(context or {}).get("page")
         )
         return {
-            "heading": str(value.get("heading") or ""),
-            "anchor": value.anchor_id,
+            **self.section_representation(value),
             "text": str(value.get("text") or ""),
             "action": value.get("action") or "book_online",
             "clinic": clinic_representation(clinic),
@@ -256,13 +243,6 @@ class BookingCTABlock(blocks.StructBlock):
         return ClinicBookingCTA
 
     def clean(self, value):
-        from wagtail_clinic.booking import (
-            booking_link,
-            find_request_form_page,
-            massage_type_of,
-        )
-        from wagtail_clinic.models.settings import get_default_clinic
-
         value = super().clean(value)
         action = value.get("action")
         errors = {}
@@ -308,7 +288,6 @@ class BookingCTABlock(blocks.StructBlock):
         icon = "calendar-check"
         label = _("Booking call to action")
         template = "wagtail_clinic/blocks/booking_cta_block.html"
-        preview_template = PREVIEW_TEMPLATE
         value_class = BookingCTAStructValue
         preview_value = {
             "heading": _("Book an appointment"),

@@ -1,7 +1,9 @@
-"""Content blocks for health articles: text, facts, lists, media and sources.
+"""Content blocks for health articles: text, facts, lists, media and sources (layer 3).
 
 Each block works on its own in any StreamField; ``streams.py`` combines them
-into the article stream.
+into the article stream. ``ClinicStructBlock`` and ``SectionBlock`` are the
+bases of the struct blocks whose API value is Wagtail's own (text as
+strings) and of the blocks with a section heading.
 """
 
 import datetime
@@ -12,15 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from wagtail_clinic.api.representations import (
-    default_disclaimer,
-    image_representation,
-    plain_text_as_rich_text,
-    prepare_rich_text,
-    rich_text_format,
-    rich_text_representation,
-)
-from wagtail_clinic.api.schemas import (
+from wagtail_clinic.blocks.choosers import RenditionImageChooserBlock
+from wagtail_clinic.blocks.schemas import (
     ClinicBenefit,
     ClinicBenefits,
     ClinicCallout,
@@ -33,16 +28,24 @@ from wagtail_clinic.api.schemas import (
     ClinicQuote,
     ClinicReference,
     ClinicReferences,
-    rich_text_type,
 )
-from wagtail_clinic.blocks.choosers import RenditionImageChooserBlock
 from wagtail_clinic.blocks.values import (
     HeadingStructValue,
     ImageStructValue,
     KeyFactStructValue,
     SectionStructValue,
 )
-from wagtail_clinic.richtext import BatchedRichText
+from wagtail_clinic.serialisation.representations import (
+    default_disclaimer,
+    image_representation,
+    plain_text_as_rich_text,
+    prepare_rich_text,
+    rich_text_format,
+    rich_text_representation,
+)
+from wagtail_clinic.serialisation.richtext import BatchedRichText
+from wagtail_clinic.serialisation.schemas import rich_text_type
+from wagtail_clinic.serialisation.site import DEFAULT_DISCLAIMER, get_clinic_settings
 
 
 # Block picker previews: the default preview page plus the optional stylesheet.
@@ -64,6 +67,61 @@ def _preview_image():
     from wagtail.images import get_image_model
 
     return get_image_model().objects.order_by("pk").first()
+
+
+#: Child blocks whose API value is text: a string even when left blank.
+_TEXT_BLOCKS = (blocks.CharBlock, blocks.TextBlock, blocks.URLBlock)
+
+
+class ClinicStructBlock(blocks.StructBlock):
+    """A StructBlock whose API value is Wagtail's: one key per child block.
+
+    Text children (``CharBlock``, ``TextBlock``, ``URLBlock``) are always
+    strings: Wagtail gives None for one missing from older data, and a
+    lazy translation for a translated default.
+    """
+
+    def get_api_representation(self, value, context=None):
+        representation = super().get_api_representation(value, context)
+        for name, child in self.child_blocks.items():
+            if isinstance(child, _TEXT_BLOCKS):
+                representation[name] = str(representation.get(name) or "")
+        return representation
+
+
+def section_heading(**kwargs):
+    """The optional ``heading`` child of a ``SectionBlock`` (up to 150 characters).
+
+    Args:
+        **kwargs: the block's own ``help_text`` or ``default``.
+    """
+    return blocks.CharBlock(
+        label=_("Heading"), required=False, max_length=150, **kwargs
+    )
+
+
+class SectionBlock(ClinicStructBlock):
+    """A block with an optional section ``heading``: an H2 with an anchor.
+
+    Subclasses declare the ``heading`` child themselves, with
+    ``section_heading()`` (their help texts and defaults differ). The API value is Wagtail's plus the ``anchor``
+    (see ``section_representation``); ``value.anchor_id`` gives it to
+    templates and the outline.
+    """
+
+    def section_representation(self, value):
+        """The ``heading`` and ``anchor`` of the API value (``ClinicSection``)."""
+        return {"heading": str(value.get("heading") or ""), "anchor": value.anchor_id}
+
+    def get_api_representation(self, value, context=None):
+        return {
+            **super().get_api_representation(value, context),
+            **self.section_representation(value),
+        }
+
+    class Meta:
+        preview_template = PREVIEW_TEMPLATE
+        value_class = SectionStructValue
 
 
 class BatchedRichTextBlock(blocks.RichTextBlock):
@@ -95,7 +153,7 @@ class BatchedRichTextBlock(blocks.RichTextBlock):
         return rich_text_type(self.features)
 
 
-class HeadingBlock(blocks.StructBlock):
+class HeadingBlock(ClinicStructBlock):
     """A section (H2) or subsection (H3) heading with a linkable anchor."""
 
     text = blocks.CharBlock(
@@ -125,7 +183,7 @@ class HeadingBlock(blocks.StructBlock):
 
     def get_api_representation(self, value, context=None):
         return {
-            "text": str(value.get("text") or ""),
+            **super().get_api_representation(value, context),
             "level": value.level_number,
             "anchor": value.anchor_id,
         }
@@ -235,7 +293,7 @@ class KeyFactBlock(blocks.StructBlock):
         group = _("Medical content")
 
 
-class BenefitItemBlock(blocks.StructBlock):
+class BenefitItemBlock(ClinicStructBlock):
     """One benefit: a short bold title and a sentence."""
 
     title = blocks.CharBlock(
@@ -247,12 +305,6 @@ class BenefitItemBlock(blocks.StructBlock):
         help_text=_("One or two sentences explaining the benefit."),
     )
 
-    def get_api_representation(self, value, context=None):
-        return {
-            "title": str(value.get("title") or ""),
-            "description": str(value.get("description") or ""),
-        }
-
     def api_schema(self):
         return ClinicBenefit
 
@@ -261,27 +313,14 @@ class BenefitItemBlock(blocks.StructBlock):
         label = _("Benefit")
 
 
-class BenefitsBlock(blocks.StructBlock):
+class BenefitsBlock(SectionBlock):
     """A list of health benefits, each a bold title and a sentence."""
 
-    heading = blocks.CharBlock(
-        label=_("Heading"),
-        required=False,
-        max_length=150,
-        help_text=_("e.g. 'Benefits of massage for back pain'. Optional."),
+    heading = section_heading(
+        help_text=_("e.g. 'Benefits of massage for back pain'. Optional.")
     )
     intro = blocks.TextBlock(label=_("Introduction"), required=False, max_length=500)
     items = blocks.ListBlock(BenefitItemBlock(), min_num=1, label=_("Benefits"))
-
-    def get_api_representation(self, value, context=None):
-        return {
-            "heading": str(value.get("heading") or ""),
-            "anchor": value.anchor_id,
-            "intro": str(value.get("intro") or ""),
-            "items": self.child_blocks["items"].get_api_representation(
-                value.get("items") or [], context
-            ),
-        }
 
     def api_schema(self):
         return ClinicBenefits
@@ -290,8 +329,6 @@ class BenefitsBlock(blocks.StructBlock):
         icon = "list-ul"
         label = _("Benefits")
         template = "wagtail_clinic/blocks/benefits_block.html"
-        preview_template = PREVIEW_TEMPLATE
-        value_class = SectionStructValue
         preview_value = {
             "heading": _("Benefits of massage"),
             "items": [
@@ -309,15 +346,10 @@ class BenefitsBlock(blocks.StructBlock):
         group = _("Medical content")
 
 
-class FrequencyBlock(blocks.StructBlock):
+class FrequencyBlock(SectionBlock):
     """A "how often" recommendation, e.g. every 2 to 3 weeks."""
 
-    heading = blocks.CharBlock(
-        label=_("Heading"),
-        required=False,
-        max_length=150,
-        default=_("How often should you get a massage?"),
-    )
+    heading = section_heading(default=_("How often should you get a massage?"))
     how_often = blocks.CharBlock(
         label=_("How often"),
         max_length=100,
@@ -330,14 +362,6 @@ class FrequencyBlock(blocks.StructBlock):
         help_text=_("Who it applies to, or when to come more or less often."),
     )
 
-    def get_api_representation(self, value, context=None):
-        return {
-            "heading": str(value.get("heading") or ""),
-            "anchor": value.anchor_id,
-            "how_often": str(value.get("how_often") or ""),
-            "note": str(value.get("note") or ""),
-        }
-
     def api_schema(self):
         return ClinicFrequency
 
@@ -345,8 +369,6 @@ class FrequencyBlock(blocks.StructBlock):
         icon = "date"
         label = _("How often")
         template = "wagtail_clinic/blocks/frequency_block.html"
-        preview_template = PREVIEW_TEMPLATE
-        value_class = SectionStructValue
         preview_value = {
             "heading": _("How often should you get a massage?"),
             "how_often": _("Every 2 to 3 weeks"),
@@ -356,19 +378,11 @@ class FrequencyBlock(blocks.StructBlock):
         group = _("Medical content")
 
 
-class FaqItemBlock(blocks.StructBlock):
+class FaqItemBlock(ClinicStructBlock):
     """One question and its answer."""
 
     question = blocks.CharBlock(label=_("Question"), max_length=255)
     answer = BatchedRichTextBlock(label=_("Answer"), features=PARAGRAPH_FEATURES)
-
-    def get_api_representation(self, value, context=None):
-        return {
-            "question": str(value.get("question") or ""),
-            "answer": self.child_blocks["answer"].get_api_representation(
-                value.get("answer"), context
-            ),
-        }
 
     def api_schema(self):
         return ClinicFaqItem
@@ -378,27 +392,16 @@ class FaqItemBlock(blocks.StructBlock):
         label = _("Question")
 
 
-class FaqBlock(blocks.StructBlock):
+class FaqBlock(SectionBlock):
     """Frequently asked questions, shown as expandable answers."""
 
-    heading = blocks.CharBlock(
-        label=_("Heading"),
-        required=False,
-        max_length=150,
-        default=_("Frequently asked questions"),
-    )
+    heading = section_heading(default=_("Frequently asked questions"))
     items = blocks.ListBlock(FaqItemBlock(), min_num=1, label=_("Questions"))
 
     def get_api_representation(self, value, context=None):
         # All answers' links in one batch, also when used outside our streams.
         prepare_rich_text(value, context)
-        return {
-            "heading": str(value.get("heading") or ""),
-            "anchor": value.anchor_id,
-            "items": self.child_blocks["items"].get_api_representation(
-                value.get("items") or [], context
-            ),
-        }
+        return super().get_api_representation(value, context)
 
     def api_schema(self):
         return ClinicFaq
@@ -407,8 +410,6 @@ class FaqBlock(blocks.StructBlock):
         icon = "help"
         label = _("FAQ")
         template = "wagtail_clinic/blocks/faq_block.html"
-        preview_template = PREVIEW_TEMPLATE
-        value_class = SectionStructValue
         preview_value = {
             "heading": _("Frequently asked questions"),
             "items": [
@@ -422,7 +423,7 @@ class FaqBlock(blocks.StructBlock):
         group = _("Text")
 
 
-class CalloutBlock(blocks.StructBlock):
+class CalloutBlock(ClinicStructBlock):
     """A highlighted box: information, a warning or a medical disclaimer."""
 
     tone = blocks.ChoiceBlock(
@@ -446,11 +447,6 @@ class CalloutBlock(blocks.StructBlock):
     )
 
     def get_context(self, value, parent_context=None):
-        from wagtail_clinic.models.settings import (
-            DEFAULT_DISCLAIMER,
-            get_clinic_settings,
-        )
-
         context = super().get_context(value, parent_context=parent_context)
         if value.get("tone") == "disclaimer" and not value.get("text"):
             settings = get_clinic_settings(context.get("request"))
@@ -460,22 +456,21 @@ class CalloutBlock(blocks.StructBlock):
         return context
 
     def get_api_representation(self, value, context=None):
-        tone = value.get("tone") or "info"
-        text = value.get("text")
-        if text:
-            text = self.child_blocks["text"].get_api_representation(text, context)
-        elif tone == "disclaimer":
-            # The same default the template shows, as rich text paragraphs.
-            text = rich_text_representation(
-                plain_text_as_rich_text(default_disclaimer(context)),
-                rich_text_format(context),
-                features=self.child_blocks["text"].features,
+        representation = super().get_api_representation(value, context)
+        tone = representation["tone"] = value.get("tone") or "info"
+        if not value.get("text"):
+            # A disclaimer shows the same default as the template, as rich
+            # text paragraphs.
+            representation["text"] = (
+                rich_text_representation(
+                    plain_text_as_rich_text(default_disclaimer(context)),
+                    rich_text_format(context),
+                    features=self.child_blocks["text"].features,
+                )
+                if tone == "disclaimer"
+                else ""
             )
-        return {
-            "tone": tone,
-            "heading": str(value.get("heading") or ""),
-            "text": text or "",
-        }
+        return representation
 
     def api_schema(self):
         return ClinicCallout
@@ -577,7 +572,7 @@ class ImageBlock(blocks.StructBlock):
         group = _("Media")
 
 
-class QuoteBlock(blocks.StructBlock):
+class QuoteBlock(ClinicStructBlock):
     """A pull quote or patient testimonial with its attribution."""
 
     text = blocks.TextBlock(label=_("Quote"), max_length=1000)
@@ -587,12 +582,6 @@ class QuoteBlock(blocks.StructBlock):
         max_length=150,
         help_text=_("Who said it. Get consent before quoting a patient by name."),
     )
-
-    def get_api_representation(self, value, context=None):
-        return {
-            "text": str(value.get("text") or ""),
-            "attribution": str(value.get("attribution") or ""),
-        }
 
     def api_schema(self):
         return ClinicQuote
@@ -610,7 +599,7 @@ class QuoteBlock(blocks.StructBlock):
         group = _("Text")
 
 
-class ReferenceItemBlock(blocks.StructBlock):
+class ReferenceItemBlock(ClinicStructBlock):
     """One cited source."""
 
     title = blocks.CharBlock(label=_("Title"), max_length=255)
@@ -634,14 +623,6 @@ class ReferenceItemBlock(blocks.StructBlock):
             )
         return value
 
-    def get_api_representation(self, value, context=None):
-        return {
-            "title": str(value.get("title") or ""),
-            "url": str(value.get("url") or ""),
-            "publisher": str(value.get("publisher") or ""),
-            "year": value.get("year"),
-        }
-
     def api_schema(self):
         return ClinicReference
 
@@ -650,22 +631,11 @@ class ReferenceItemBlock(blocks.StructBlock):
         label = _("Source")
 
 
-class ReferencesBlock(blocks.StructBlock):
+class ReferencesBlock(SectionBlock):
     """A numbered list of the sources the article relies on."""
 
-    heading = blocks.CharBlock(
-        label=_("Heading"), required=False, max_length=150, default=_("Sources")
-    )
+    heading = section_heading(default=_("Sources"))
     items = blocks.ListBlock(ReferenceItemBlock(), min_num=1, label=_("Sources"))
-
-    def get_api_representation(self, value, context=None):
-        return {
-            "heading": str(value.get("heading") or ""),
-            "anchor": value.anchor_id,
-            "items": self.child_blocks["items"].get_api_representation(
-                value.get("items") or [], context
-            ),
-        }
 
     def api_schema(self):
         return ClinicReferences
@@ -674,8 +644,6 @@ class ReferencesBlock(blocks.StructBlock):
         icon = "list-ol"
         label = _("References")
         template = "wagtail_clinic/blocks/references_block.html"
-        preview_template = PREVIEW_TEMPLATE
-        value_class = SectionStructValue
         preview_value = {
             "heading": _("Sources"),
             "items": [

@@ -1,4 +1,4 @@
-"""The curated StreamBlocks: the article body and the massage-type body.
+"""The curated StreamBlocks: the article body and the massage-type body (layer 3).
 
 The child names are public: they are stored in the database and are the
 ``type`` keys of the JSON API. Never rename them without a data migration.
@@ -12,30 +12,20 @@ from wagtail import blocks
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from wagtail_clinic.api.representation_cache import (
+import wagtail_clinic.blocks.clinic as clinic
+import wagtail_clinic.blocks.content as content
+
+from wagtail_clinic.blocks.choosers import renditions_in_one_query
+from wagtail_clinic.blocks.values import make_anchor
+from wagtail_clinic.fields import stream_value_owner
+from wagtail_clinic.serialisation.cache import (
     cached_value,
     context_variant,
     is_cacheable,
     stream_field_name,
 )
-from wagtail_clinic.api.representations import prepare_rich_text
-from wagtail_clinic.api.schemas import stream_api_schema
-from wagtail_clinic.blocks.choosers import renditions_in_one_query
-from wagtail_clinic.blocks.clinic import BookingCTABlock, MassageTypesBlock
-from wagtail_clinic.blocks.content import (
-    BenefitsBlock,
-    CalloutBlock,
-    FaqBlock,
-    FrequencyBlock,
-    HeadingBlock,
-    ImageBlock,
-    KeyFactBlock,
-    ParagraphBlock,
-    QuoteBlock,
-    ReferencesBlock,
-)
-from wagtail_clinic.blocks.values import make_anchor
-from wagtail_clinic.fields import stream_value_owner
+from wagtail_clinic.serialisation.representations import prepare_rich_text
+from wagtail_clinic.serialisation.schemas import stream_api_schema
 
 
 class OutlineEntry:
@@ -171,7 +161,7 @@ class StreamAPIMixin:
     per-request values (format, default clinic) are resolved once.
     The children see the page the stream belongs to as ``context["page"]``
     (as in a template), when the value was read from a page. A live page's
-    body is kept in the representation cache (``api.representation_cache``).
+    body is kept in the representation cache (``serialisation.cache``).
     ``api_schema()`` is the discriminated union of the children's types.
     """
 
@@ -223,18 +213,18 @@ class StreamAPIMixin:
 class ArticleStreamBlock(StreamAPIMixin, OutlineValidationMixin, blocks.StreamBlock):
     """The body of a condition article; every article block is available."""
 
-    heading = HeadingBlock()
-    paragraph = ParagraphBlock()
-    key_fact = KeyFactBlock()
-    massage_types = MassageTypesBlock()
-    benefits = BenefitsBlock()
-    frequency = FrequencyBlock()
-    faq = FaqBlock()
-    callout = CalloutBlock()
-    image = ImageBlock()
-    quote = QuoteBlock()
-    booking_cta = BookingCTABlock()
-    references = ReferencesBlock()
+    heading = content.HeadingBlock()
+    paragraph = content.ParagraphBlock()
+    key_fact = content.KeyFactBlock()
+    massage_types = clinic.MassageTypesBlock()
+    benefits = content.BenefitsBlock()
+    frequency = content.FrequencyBlock()
+    faq = content.FaqBlock()
+    callout = content.CalloutBlock()
+    image = content.ImageBlock()
+    quote = content.QuoteBlock()
+    booking_cta = clinic.BookingCTABlock()
+    references = content.ReferencesBlock()
 
     class Meta:
         label = _("Article body")

@@ -1,10 +1,16 @@
-"""StructValue classes: computed presentation for the block templates."""
+"""StructValue classes: computed presentation for the block templates (layer 3)."""
 
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.blocks import StructValue
+
+from wagtail_clinic.blocks.booking import (
+    booking_link,
+    find_request_form_page,
+    massage_type_of,
+)
 
 
 def make_anchor(text):
@@ -126,12 +132,6 @@ class BookingCTAStructValue(SectionStructValue):
             page: the page the block is on, if known: on a massage type's
                 page, "book online" deep-links to that massage type.
         """
-        from wagtail_clinic.booking import (
-            booking_link,
-            find_request_form_page,
-            massage_type_of,
-        )
-
         action = self.get("action") or "book_online"
         href, external, target = "", False, None
         if action == "book_online":

@@ -1,4 +1,4 @@
-"""Bulk moderation in the comments queue: approve, reject, mark as spam, delete.
+"""Bulk moderation in the comments queue: approve, reject, mark as spam, delete (layer 5).
 
 Wagtail's bulk-action framework (``register_bulk_action``): the listing's
 footer links to ``/admin/bulk/wagtail_clinic/readercomment/<action>/?id=…``,
@@ -17,9 +17,9 @@ from django.utils.translation import ngettext_lazy
 from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.log_actions import log
 
+from wagtail_clinic.comments.models import CommentStatus, ReaderComment
 from wagtail_clinic.comments.permissions import can_moderate
 from wagtail_clinic.comments.viewsets import ReaderCommentFilterSet, comment_excerpt
-from wagtail_clinic.models.comments import CommentStatus, ReaderComment
 
 
 #: Audit log actions of the moderation bulk actions (deleting logs Wagtail's

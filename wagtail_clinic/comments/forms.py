@@ -1,6 +1,6 @@
-"""The "Leave a Reply" form, shared by the HTML page and the JSON API.
+"""The "Leave a Reply" form, shared by the HTML page and the JSON API (layer 4b).
 
-Every rule is checked here, once: ``wagtail_clinic.api.comments`` turns its
+Every rule is checked here, once: ``wagtail_clinic.comments.api`` turns its
 JSON body into this form's data and reports this form's errors field by
 field. Field names are the API's names (``author_name``, ``email``,
 ``body``, ``parent_id``, ``token``, and the honeypot ``website``).
@@ -15,19 +15,20 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from wagtail_clinic.comments import spam
-from wagtail_clinic.comments.rendering import count_links
-from wagtail_clinic.conf import clinic_settings
-from wagtail_clinic.forms import (
-    HONEYPOT_FIELD,
-    MAX_ID,
-    validate_single_line,
-    validate_text,
-)
-from wagtail_clinic.models.comments import (
+from wagtail_clinic.comments.models import (
     AUTHOR_NAME_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
     CommentStatus,
     ReaderComment,
+)
+from wagtail_clinic.comments.rendering import count_links
+from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.public_input.forms import PublicFormMixin
+from wagtail_clinic.public_input.honeypot import HONEYPOT_FIELD, HoneypotField
+from wagtail_clinic.public_input.ids import MAX_BIG_ID
+from wagtail_clinic.public_input.text import (
+    validate_multiline_text,
+    validate_single_line,
 )
 
 
@@ -49,6 +50,7 @@ def validate_no_markup(value):
 
 
 def validate_name(value):
+    """One line of plain text without links: a commenter's name."""
     # The one text policy: one line, no control characters and no invisible
     # or direction-changing ones (bidi overrides could make a name read
     # differently from what it is, e.g. hiding a URL).
@@ -57,7 +59,7 @@ def validate_name(value):
         raise ValidationError(_("Enter your name without links."), code="link")
 
 
-class CommentForm(forms.Form):
+class CommentForm(PublicFormMixin, forms.Form):
     """A reader's comment on ``page``, optionally a reply.
 
     Render it with ``{% include "wagtail_clinic/includes/comment_form.html" %}``
@@ -97,7 +99,7 @@ class CommentForm(forms.Form):
     )
     body = forms.CharField(
         label=_("Comment"),
-        validators=[validate_text, validate_no_markup],
+        validators=[validate_multiline_text, validate_no_markup],
         error_messages={
             "required": _("Write your comment."),
             "max_length": _(
@@ -110,7 +112,7 @@ class CommentForm(forms.Form):
     parent_id = forms.IntegerField(
         required=False,
         min_value=1,
-        max_value=MAX_ID,
+        max_value=MAX_BIG_ID,
         widget=forms.HiddenInput,
         error_messages={
             "invalid": _("You can only reply to a published comment on this page."),
@@ -121,11 +123,7 @@ class CommentForm(forms.Form):
     token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     # The honeypot: hidden from people and assistive technology (see the
     # template); anything typed into it marks the comment as spam.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+    website = HoneypotField()
 
     #: Fields in the order the error summary lists them (hidden fields last).
     summary_order = ["author_name", "email", "body", "parent_id", "token"]
@@ -147,25 +145,22 @@ class CommentForm(forms.Form):
             if reply_to is not None:
                 self.initial.setdefault("parent_id", reply_to.pk)
 
-    @property
-    def honeypot_filled(self):
-        from wagtail_clinic.antispam import honeypot_filled
-
-        return self.is_bound and honeypot_filled(self.data)
-
     # Field cleaning ---------------------------------------------------------
 
     def clean_author_name(self):
+        """The name in Unicode NFC, unless blocklisted."""
         name = unicodedata.normalize("NFC", self.cleaned_data["author_name"])
         spam.check_blocklist(name, _("name"))
         return name
 
     def clean_email(self):
+        """The address without surrounding spaces, unless blocklisted."""
         email = self.cleaned_data["email"].strip()
         spam.check_blocklist(email, _("email address"))
         return email
 
     def clean_body(self):
+        """The comment in NFC with Unix line breaks, within the link and blocklist rules."""
         body = unicodedata.normalize("NFC", self.cleaned_data["body"])
         body = body.replace("\r\n", "\n").replace("\r", "\n")
         spam.check_links(body)
@@ -173,6 +168,7 @@ class CommentForm(forms.Form):
         return body
 
     def clean_parent_id(self):
+        """The id of the approved comment replied to (its thread's top), or None."""
         parent_id = self.cleaned_data.get("parent_id")
         if parent_id is None:
             return None
@@ -201,11 +197,13 @@ class CommentForm(forms.Form):
         return parent.pk
 
     def clean_token(self):
+        """The form token, checked for the minimum fill time."""
         token = self.cleaned_data.get("token", "")
         spam.check_form_token(token, self.page.pk)
         return token
 
     def full_clean(self):
+        """Validate; a bad or expired token is replaced by a fresh one."""
         super().full_clean()
         # A form shown again after an invalid or expired token carries a
         # fresh one, so that sending it again can succeed.
@@ -216,26 +214,3 @@ class CommentForm(forms.Form):
         ):
             self.data = self.data.copy()
             self.data["token"] = spam.make_form_token(self.page.pk)
-
-    # Presentation -----------------------------------------------------------
-
-    def error_summary(self):
-        """``[(anchor id or "", message)]``: the errors, in form order."""
-        items = [("", message) for message in self.non_field_errors()]
-        for name in self.summary_order:
-            if name not in self.errors:
-                continue
-            anchor = "" if name in self.hidden_fields_without_anchor else None
-            if anchor is None:
-                anchor = self[name].auto_id
-            items.extend((anchor, message) for message in self.errors[name])
-        return items
-
-    def field_errors(self):
-        """``[(field name, code, message)]`` for API responses."""
-        result = []
-        for name, errors in self.errors.as_data().items():
-            for error in errors:
-                for message in error.messages:
-                    result.append((name, error.code or "invalid", message))
-        return result

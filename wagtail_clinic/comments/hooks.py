@@ -1,4 +1,4 @@
-"""Wagtail hooks of the reader comments, imported by ``wagtail_clinic.wagtail_hooks``.
+"""Wagtail hooks of the reader comments (layer 5), imported by ``wagtail_clinic.wagtail_hooks``.
 
 * the permission policy and the "Comments" moderation queue;
 * the bulk actions approve / reject / mark as spam / delete, and their
@@ -27,12 +27,12 @@ from wagtail_clinic.comments.bulk_actions import (
     SPAM_ACTION,
 )
 from wagtail_clinic.comments.mixins import CommentsMixin
+from wagtail_clinic.comments.models import CommentStatus, ReaderComment
 from wagtail_clinic.comments.permissions import (
     ReaderCommentPermissionPolicy,
     can_moderate,
 )
 from wagtail_clinic.comments.viewsets import ReaderCommentViewSet
-from wagtail_clinic.models.comments import CommentStatus, ReaderComment
 
 
 # Before the viewset asks the registry for a policy (which would create the
@@ -42,11 +42,13 @@ register_permission_policy(ReaderComment, ReaderCommentPermissionPolicy(ReaderCo
 
 @hooks.register("register_admin_viewset")
 def register_reader_comment_viewset():
+    """The "Comments" moderation queue."""
     return ReaderCommentViewSet()
 
 
 @hooks.register("register_log_actions")
 def register_reader_comment_log_actions(actions):
+    """The audit log actions of the bulk actions: approve, reject, spam."""
     actions.register_action(
         APPROVE_ACTION, gettext_lazy("Approve comment"), gettext_lazy("Approved")
     )
@@ -76,6 +78,7 @@ def comment_counts(page_id):
 
 
 def comments_label(counts):
+    """ "Comments: N awaiting moderation, M published" for ``{status: count}``."""
     pending = counts.get(CommentStatus.PENDING, 0)
     approved = counts.get(CommentStatus.APPROVED, 0)
     return _("Comments: %(pending)s, %(approved)s") % {

@@ -1,4 +1,4 @@
-"""``CommentsMixin``: a page that shows its reader comments and takes new ones.
+"""``CommentsMixin``: a page that shows its reader comments and takes new ones (layer 4b).
 
 The form posts to the page itself, so host sites add no URLs. A POST
 carrying ``clinic_form=comment`` is handled here; any other request is
@@ -12,6 +12,15 @@ from dataclasses import dataclass, field
 
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+
+from wagtail_clinic.comments import service
+from wagtail_clinic.comments.forms import CommentForm
+from wagtail_clinic.comments.models import CommentSource, CommentStatus, ReaderComment
+from wagtail_clinic.comments.rendering import render_comment_body
+from wagtail_clinic.comments.spam import MESSAGES
+from wagtail_clinic.db import DatabaseBusy
+from wagtail_clinic.public_input.ratelimit import RateLimited
+from wagtail_clinic.serialisation.site import get_clinic_settings, settings_for_site
 
 
 COMMENT_FORM_MARKER = "clinic_form"
@@ -62,10 +71,12 @@ class CommentSection:
 
     @property
     def pending(self):
+        """Whether a comment was just sent and held for moderation."""
         return self.status == STATUS_PENDING
 
     @property
     def published(self):
+        """Whether a comment was just sent and published at once."""
         return self.status == STATUS_PUBLISHED
 
 
@@ -81,6 +92,9 @@ class CommentsMixin:
     ``wagtail_clinic/includes/comments.html`` renders.
     """
 
+    #: The form readers fill in (see ``get_comment_form_class``).
+    comment_form_class = CommentForm
+
     def comments_open(self, request=None, site=None):
         """Whether this page takes (and shows) comments now.
 
@@ -91,18 +105,14 @@ class CommentsMixin:
         """
         if not getattr(self, "comments_enabled", False):
             return False
-        from wagtail_clinic.models.settings import ClinicSettings, get_clinic_settings
-
         if site is not None:
-            site_settings = ClinicSettings.for_site(site)
+            site_settings = settings_for_site(site)
         else:
             site_settings = get_clinic_settings(request)
         return site_settings is None or site_settings.comments_enabled
 
     def get_approved_comments(self):
         """The page's approved comments, oldest first, in one query."""
-        from wagtail_clinic.models.comments import CommentStatus, ReaderComment
-
         if self.pk is None:
             return []
         return list(
@@ -113,21 +123,28 @@ class CommentsMixin:
 
     def get_comment_threads(self):
         """``(top-level comments with thread_replies, total count)``, with ``body_html``."""
-        from wagtail_clinic.comments.rendering import render_comment_body
-
         comments = self.get_approved_comments()
         for comment in comments:
             comment.body_html = render_comment_body(comment.body)
         return build_threads(comments), len(comments)
 
-    def get_comment_form(self, data=None, reply_to=None):
-        from wagtail_clinic.comments.forms import CommentForm
+    def get_comment_form_class(self):
+        """The comment form class (``comment_form_class``)."""
+        return self.comment_form_class
 
-        return CommentForm(
+    def get_comment_form(self, data=None, reply_to=None):
+        """The comment form for this page, bound to ``data`` if given.
+
+        Args:
+            data: the submitted data (``request.POST`` or the API's), or None.
+            reply_to: the approved comment replied to, if any.
+        """
+        return self.get_comment_form_class()(
             data=data, page=self, reply_to=reply_to, auto_id=FORM_AUTO_ID
         )
 
     def get_comment_section(self, request, form=None):
+        """The ``CommentSection`` to render (``form``: a bound one with errors)."""
         if not self.comments_open(request):
             return CommentSection(open=False)
         threads, count = self.get_comment_threads()
@@ -153,6 +170,7 @@ class CommentsMixin:
         )
 
     def get_context(self, request, *args, **kwargs):
+        """The page's context, with ``comment_section``."""
         context = super().get_context(request, *args, **kwargs)
         if "comment_section" not in context:
             context["comment_section"] = self.get_comment_section(
@@ -163,6 +181,7 @@ class CommentsMixin:
     # Serving -------------------------------------------------------------
 
     def serve(self, request, *args, **kwargs):
+        """A comment POST goes to ``serve_comment``; anything else as usual."""
         if request.method == "POST" and self._is_comment_post(request):
             return self.serve_comment(request)
         return super().serve(request, *args, **kwargs)
@@ -173,14 +192,6 @@ class CommentsMixin:
 
     def serve_comment(self, request):
         """Handle a posted comment: redirect when accepted, else show errors."""
-        from wagtail_clinic.comments.service import (
-            DatabaseBusy,
-            RateLimited,
-            submit_comment,
-        )
-        from wagtail_clinic.comments.spam import MESSAGES
-        from wagtail_clinic.models.comments import CommentSource
-
         # Error reports (500 emails, Sentry) must not carry what readers typed.
         request.sensitive_post_parameters = "__ALL__"
         if not self.comments_open(request):
@@ -190,7 +201,9 @@ class CommentsMixin:
         form = self.get_comment_form(data=request.POST)
         status, retry_after = 200, None
         try:
-            accepted = submit_comment(self, form, request, source=CommentSource.FORM)
+            accepted = service.submit_comment(
+                self, form, request, source=CommentSource.FORM
+            )
         except RateLimited:
             form.add_error(None, MESSAGES["rate_limited"])
             accepted, status = None, 429
@@ -210,6 +223,7 @@ class CommentsMixin:
         return response
 
     def get_comment_sent_url(self, request, accepted):
+        """Where an accepted comment redirects to (no personal data in it)."""
         base = self.get_url(request) or request.path
         if accepted.published:
             return f"{base}?comment={STATUS_PUBLISHED}#comment-{accepted.comment_id}"

@@ -1,22 +1,32 @@
-"""The moderators' "comment awaiting moderation" email, a background task.
+"""The moderators' "comment awaiting moderation" email, a background task (layer 5).
 
 The email names the page and links to the moderation queue, filtered to
 that page's pending comments. It never contains the commenter's name, email
 address, IP address or words: moderators sign in to read the comment.
+
+``on_comment_received`` enqueues ``notify_moderators`` after the comment's
+transaction commits; ``connect_signals()`` (called once by
+``WagtailClinicAppConfig.ready()``) connects it to
+``comments.service.comment_received``.
 """
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from wagtail_clinic.comments.models import CommentStatus, ReaderComment
+from wagtail_clinic.comments.permissions import MODERATE, get_permission_policy
+from wagtail_clinic.comments.service import comment_received
 from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.serialisation.representations import absolute_url
 
 
 QUEUE_URL_NAME = "clinic_comments:index"
+DISPATCH_UID = "wagtail_clinic.comments.notifications"
 
 
 def notification_recipients():
@@ -24,8 +34,6 @@ def notification_recipients():
     configured = clinic_settings.COMMENTS_NOTIFICATION_EMAIL
     if configured:
         return [configured] if isinstance(configured, str) else list(configured)
-    from wagtail_clinic.comments.permissions import MODERATE, get_permission_policy
-
     users = get_permission_policy().users_with_any_permission([MODERATE])
     return sorted(
         set(users.exclude(email="").values_list("email", flat=True).order_by())
@@ -42,8 +50,7 @@ def queue_url(page_id=None, status="pending"):
     path = reverse(QUEUE_URL_NAME)
     if query:
         path += "?" + urlencode(query)
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
-    return base.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _one_line(text):
@@ -70,8 +77,6 @@ def notify_moderators(comment_id):
     Returns the number of emails sent (0 if the comment was moderated or
     deleted before the task ran, or nobody is to be told).
     """
-    from wagtail_clinic.models.comments import CommentStatus, ReaderComment
-
     comment = (
         ReaderComment.objects.filter(pk=comment_id, status=CommentStatus.PENDING)
         .select_related("page")
@@ -85,3 +90,17 @@ def notify_moderators(comment_id):
         return 0
     subject, body = notification_message(comment.page.title, comment.page_id)
     return send_mail(subject, body, None, recipients)
+
+
+def on_comment_received(sender, comment_id, **kwargs):
+    """Enqueue ``notify_moderators`` once the stored comment is committed.
+
+    ``robust``: the comment is stored; a failing queue must not turn that
+    into an error page (and a reader sending it twice).
+    """
+    transaction.on_commit(lambda: notify_moderators.enqueue(comment_id), robust=True)
+
+
+def connect_signals():
+    """Connect the receiver (``AppConfig.ready()``; safe to call twice)."""
+    comment_received.connect(on_comment_received, dispatch_uid=DISPATCH_UID)

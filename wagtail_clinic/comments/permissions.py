@@ -1,4 +1,4 @@
-"""Who may moderate reader comments: holders of one dedicated permission.
+"""Who may moderate reader comments: holders of one dedicated permission (layer 5).
 
 ``ReaderComment`` has a single permission, "Can moderate reader comments"
 (``wagtail_clinic.moderate_readercomment``). It grants the whole moderation
@@ -8,6 +8,9 @@ nothing here, and nobody may "add" a comment in the admin: readers send them.
 """
 
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
+
+from wagtail_clinic.comments.models import ReaderComment
 
 
 MODERATE = "moderate"
@@ -19,11 +22,13 @@ class ReaderCommentPermissionPolicy(ModelPermissionPolicy):
     """Every action but "add" needs the "moderate" permission; "add" is never allowed."""
 
     def user_has_permission(self, user, action):
+        """Whether ``user`` may do ``action``: "moderate" decides all but "add"."""
         if action not in MODERATION_ACTIONS or not user.is_active:
             return False
         return user.has_perm(self._get_permission_name(MODERATE))
 
     def users_with_any_permission(self, actions):
+        """The moderators, if ``actions`` names a moderation action."""
         if not MODERATION_ACTIONS.intersection(actions):
             return self._get_users_with_any_permission_codenames([]).none()
         return self._get_users_with_any_permission_codenames(
@@ -33,10 +38,6 @@ class ReaderCommentPermissionPolicy(ModelPermissionPolicy):
 
 def get_permission_policy():
     """The registered policy for ``ReaderComment`` (see ``hooks``)."""
-    from wagtail.permissions import policy_registry
-
-    from wagtail_clinic.models.comments import ReaderComment
-
     return policy_registry.get_by_type(ReaderComment)
 
 

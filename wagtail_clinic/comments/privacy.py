@@ -1,4 +1,4 @@
-"""Keyed hashes of commenters' email addresses.
+"""Keyed hashes of commenters' email addresses (layer 4b).
 
 An address is normalised (trimmed, Unicode NFKC, case-folded) and hashed
 with HMAC-SHA256 keyed on ``SECRET_KEY``. The hash lets the app recognise a

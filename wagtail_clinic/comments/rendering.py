@@ -1,4 +1,4 @@
-"""Comment text to HTML: escaped plain text, paragraphs, and safe links.
+"""Comment text to HTML: escaped plain text, paragraphs, and safe links (layer 4b).
 
 Comments are stored as the plain text the reader typed and are never
 trusted as HTML. Rendering escapes everything first (Django's ``urlize``

@@ -1,27 +1,26 @@
-"""Accepting a comment, shared by the HTML form and the JSON API.
+"""Accepting a comment, shared by the HTML form and the JSON API (layer 4b).
 
 ``submit_comment`` applies the honeypot, validates the form (every other
 spam rule is a form rule), applies the rate limit, stores the comment in one
 short write transaction (waiting for, and retrying on, a busy database:
-``wagtail_clinic.db``) and, for a comment held for moderation, schedules the
-moderators' email for after the commit. Nothing is stored when anything
-fails, a comment that is not stored does not count against the rate limit,
-and nothing here logs what the reader wrote.
+``wagtail_clinic.db``) and, for a comment held for moderation, sends
+``comment_received`` inside it, whose receiver (``comments.notifications``)
+schedules the moderators' email for after the commit. Nothing is stored
+when anything fails, a comment that is not stored does not count against
+the rate limit, and nothing here logs what the reader wrote.
 """
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.dispatch import Signal
 from django.views.decorators.debug import sensitive_variables
 
-from wagtail_clinic.antispam import (
-    RateLimited,
-    client_hash,
-    count_hit,
-    give_back_hit,
-)
 from wagtail_clinic.comments import spam
-from wagtail_clinic.comments.notifications import notify_moderators
+from wagtail_clinic.comments.models import (
+    CommentSource,
+    CommentStatus,
+    ReaderComment,
+)
 from wagtail_clinic.comments.privacy import email_hash, email_hashes
 from wagtail_clinic.conf import clinic_settings
 from wagtail_clinic.db import (
@@ -29,17 +28,29 @@ from wagtail_clinic.db import (
     busy_errors_as_database_busy,
     write_with_retry,
 )
-from wagtail_clinic.models.comments import (
-    CommentSource,
-    CommentStatus,
-    ReaderComment,
+from wagtail_clinic.public_input.client import client_key
+from wagtail_clinic.public_input.ratelimit import (
+    RateLimited,
+    count_hit,
+    give_back_hit,
 )
 
 
-__all__ = ["Accepted", "DatabaseBusy", "RateLimited", "submit_comment"]
+__all__ = [
+    "Accepted",
+    "DatabaseBusy",
+    "RateLimited",
+    "comment_received",
+    "submit_comment",
+]
 
 RATE_LIMIT_SCOPE = "comment"
 RATE_LIMIT_SETTING = "COMMENTS_RATE_LIMIT"
+
+#: Sent (``sender=ReaderComment``, ``comment_id=…``) inside the write
+#: transaction of a stored comment that awaits moderation; receivers that
+#: act on it (emails, tasks) must wait for the commit (``transaction.on_commit``).
+comment_received = Signal()
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class Accepted:
 
     @property
     def published(self):
+        """Whether the comment was published at once (auto-approved)."""
         return self.status == CommentStatus.APPROVED
 
 
@@ -66,8 +78,8 @@ def is_returning_commenter(email):
 def submit_comment(page, form, request, source=CommentSource.FORM):
     """Validate ``form`` and store the comment it holds.
 
-    A silent honeypot (the default) answers bots like a held comment;
-    nothing is stored or sent. With ``COMMENTS_HONEYPOT = "reject"`` the
+    A silent honeypot (the default) answers bots like a held comment when
+    the fields are valid; nothing is stored or sent. With ``COMMENTS_HONEYPOT = "reject"`` the
     form gets an error instead.
 
     Args:
@@ -87,12 +99,16 @@ def submit_comment(page, form, request, source=CommentSource.FORM):
     """
     mode = spam.honeypot_mode()
     if mode is not None and form.honeypot_filled:
-        if mode == spam.HONEYPOT_SILENT:
+        # The fields are validated first, as for anyone: a comment the form
+        # refuses is refused (field errors, no hint of the honeypot), so the
+        # silent answer is only ever given to what would have been held.
+        with busy_errors_as_database_busy():
+            valid = form.is_valid()
+        if valid and mode == spam.HONEYPOT_SILENT:
             count_hit(request, scope=RATE_LIMIT_SCOPE, setting=RATE_LIMIT_SETTING)
             return Accepted(status=CommentStatus.PENDING, comment_id=None, stored=False)
-        with busy_errors_as_database_busy():
-            form.is_valid()  # Collect the other errors too.
-        form.add_error(None, spam.MESSAGES["honeypot"])
+        if mode != spam.HONEYPOT_SILENT:
+            form.add_error(None, spam.MESSAGES["honeypot"])
         return None
     # Every read (the form's parent comment, a returning commenter) happens
     # before the write transaction: on SQLite a transaction that reads first
@@ -116,18 +132,14 @@ def submit_comment(page, form, request, source=CommentSource.FORM):
             author_name=data["author_name"],
             email=data["email"],
             email_hash=email_hash(data["email"]),
-            ip_hash=client_hash(request),
+            ip_hash=client_key(request),
             body=data["body"],
             status=status,
             source=source,
         )
         comment_id = comment.pk
         if status == CommentStatus.PENDING:
-            # robust: the comment is stored; a failing queue must not turn
-            # that into an error page (and a reader sending it twice).
-            transaction.on_commit(
-                lambda: notify_moderators.enqueue(comment_id), robust=True
-            )
+            comment_received.send(sender=ReaderComment, comment_id=comment_id)
         return comment_id
 
     try:

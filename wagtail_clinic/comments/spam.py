@@ -1,4 +1,4 @@
-"""The comment spam and abuse rules, each configurable in ``WAGTAIL_CLINIC``.
+"""The comment spam and abuse rules, each configurable in ``WAGTAIL_CLINIC`` (layer 4b).
 
 ===========================  =====================================  ==========================
 rule                         setting                                error code
@@ -13,8 +13,8 @@ maximum length               ``COMMENTS_MAX_LENGTH``                ``max_length
 blocklist                    ``COMMENTS_BLOCKLIST``                 ``blocked``
 ===========================  =====================================  ==========================
 
-The honeypot and rate limit live in ``wagtail_clinic.antispam`` (shared with
-appointment requests). Every rule answers with a message that says what to
+The honeypot and rate limit live in ``wagtail_clinic.public_input``
+(``honeypot``, ``ratelimit``: shared with appointment requests). Every rule answers with a message that says what to
 do, except a "silent" honeypot, which answers bots as if all went well.
 
 The minimum fill time needs a *form token*: a signed "page id : time the

@@ -1,4 +1,4 @@
-"""The "Comments" moderation queue in the Wagtail admin.
+"""The "Comments" moderation queue in the Wagtail admin (layer 5).
 
 A plain ``ModelViewSet`` (comments are not content to choose or publish),
 shown only to users with "Can moderate reader comments" (see
@@ -11,6 +11,7 @@ moderators only), have its status edited, or be deleted.
 import django_filters
 
 from django import forms
+from django.urls import path
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
@@ -21,7 +22,7 @@ from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 
-from wagtail_clinic.models.comments import CommentStatus, ReaderComment
+from wagtail_clinic.comments.models import CommentStatus, ReaderComment
 
 
 EXCERPT_LENGTH = 120
@@ -146,8 +147,6 @@ class ReaderCommentViewSet(ModelViewSet):
         )
 
     def get_urlpatterns(self):
-        from django.urls import path
-
         pk = f"<{self.pk_path_converter}:pk>"
         return [
             path("", self.index_view, name="index"),

@@ -4,12 +4,16 @@ Split into submodules for maintainability; import public names from
 ``wagtail_clinic.models``.
 """
 
-from .appointments import (
+from wagtail_clinic.booking.models import AppointmentRequest
+from wagtail_clinic.booking.pages import (
     AbstractAppointmentRequestPage,
-    AppointmentRequest,
     AppointmentRequestPage,
 )
-from .comments import CommentStatus, ReaderComment
+from wagtail_clinic.comments.models import CommentStatus, ReaderComment
+from wagtail_clinic.preview.models import PagePreview
+from wagtail_clinic.review.models import ClinicalReviewTask
+from wagtail_clinic.webhooks.models import WebhookDelivery
+
 from .pages import (
     AbstractConditionIndexPage,
     AbstractConditionPage,
@@ -20,11 +24,8 @@ from .pages import (
     MassageTypeIndexPage,
     MassageTypePage,
 )
-from .previews import PagePreview
-from .review import ClinicalReviewTask
 from .settings import ClinicSettings
 from .snippets import Clinic, OpeningHours, Therapist
-from .webhooks import WebhookDelivery
 
 
 __all__ = [

@@ -1,16 +1,30 @@
-"""Page types: condition articles, massage types and their index pages.
+"""Page types: condition articles, massage types and their index pages (layer 4c).
 
 Each concrete page has an ``Abstract…`` base that a host site can subclass
-to add fields of its own.
+to add fields of its own. The pages compose the behaviour of the feature
+modules below them (structured data, previews, medical review, comments),
+as Wagtail's own page types compose mixins; nothing below imports this
+module.
+
+The abstract pages are extension points: an index page lists the children
+whose page types are among its ``subpage_types`` and subclass the abstract
+article page (``AbstractConditionPage`` / ``AbstractMassageTypePage``), so a
+host's subclasses are listed without overriding anything, and each page type
+describes itself in schema.org terms (``structured_data_entities``).
 """
 
 import datetime
 
+from functools import reduce
+from operator import or_
+
 from django import forms
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -26,18 +40,35 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Page
 from wagtail.search import index
 
-from wagtail_clinic.api import fields as api
-from wagtail_clinic.api.structured_data import StructuredDataField
-from wagtail_clinic.blocks import ArticleStreamBlock, MassageTypeStreamBlock, outline
 from wagtail_clinic.blocks.choosers import loading_page_body, rendition_prefetch
-from wagtail_clinic.citations import collect_citations
+from wagtail_clinic.blocks.citations import collect_citations
+from wagtail_clinic.blocks.streams import (
+    ArticleStreamBlock,
+    MassageTypeStreamBlock,
+    outline,
+)
 from wagtail_clinic.comments.mixins import CommentsMixin
 from wagtail_clinic.conf import clinic_settings
 from wagtail_clinic.fields import ClinicStreamField
-from wagtail_clinic.jsonld import StructuredDataMixin
-from wagtail_clinic.preview import HeadlessPreviewMixin
-from wagtail_clinic.review import ReviewDatesMixin
-from wagtail_clinic.richtext import expand_rich_text_in
+from wagtail_clinic.models.api_fields import (
+    IntegerListField,
+    OutlineField,
+    PageImageField,
+    PageLinksField,
+    StringListField,
+    TherapistField,
+)
+from wagtail_clinic.preview.mixins import HeadlessPreviewMixin
+from wagtail_clinic.review.status import ReviewDatesMixin
+from wagtail_clinic.serialisation.richtext import expand_rich_text_in
+from wagtail_clinic.serialisation.site import get_clinic_settings
+from wagtail_clinic.structured_data.entities import (
+    condition_page_entities,
+    index_entities,
+    massage_type_page_entities,
+)
+from wagtail_clinic.structured_data.fields import StructuredDataField
+from wagtail_clinic.structured_data.mixins import StructuredDataMixin
 
 
 INTRO_FEATURES = ["bold", "italic", "link"]
@@ -48,9 +79,116 @@ validate_minutes_list = RegexValidator(
 )
 
 
-def _paginate(request, queryset):
-    paginator = Paginator(queryset, clinic_settings.INDEX_PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
+def index_intro_field(help_text):
+    """The ``intro`` field of an index page: a short rich text introduction.
+
+    Each index page declares its own (the help texts differ).
+    """
+    return RichTextField(
+        _("introduction"), blank=True, features=INTRO_FEATURES, help_text=help_text
+    )
+
+
+#: ``{(registry, base): (registry's model list, subclasses)}``.
+_CONCRETE_SUBCLASSES = {}
+
+
+def concrete_subclasses(base, registry=apps):
+    """The installed concrete models that subclass ``base``, in registry order.
+
+    What the API listings and the medical review show: every page type a
+    host derives from an abstract page (``AbstractConditionPage``…), not only
+    Wagtail Clinic's own. Proxy models, and subclasses of a model already
+    listed, are left out: querying that model covers their pages. Cached per
+    registry until its model list changes (``Apps.clear_cache()``).
+    """
+    models = registry.get_models()  # The same list until the registry changes.
+    cached = _CONCRETE_SUBCLASSES.get((registry, base))
+    if cached is not None and cached[0] is models:
+        return cached[1]
+    found = [
+        model for model in models if issubclass(model, base) and not model._meta.proxy
+    ]
+    found = [
+        model
+        for model in found
+        if not any(other is not model and issubclass(model, other) for other in found)
+    ]
+    _CONCRETE_SUBCLASSES[(registry, base)] = (models, found)
+    return found
+
+
+def listed_page_types(index_page, page_type):
+    """The concrete subclasses of ``page_type`` that ``index_page`` lists.
+
+    Those of its allowed child page types (Wagtail's ``subpage_types``) that
+    subclass ``page_type``: Wagtail Clinic's index pages list its own
+    concrete pages, a host's index page subclass the host's pages.
+    """
+    return [
+        model
+        for model in index_page.allowed_subpage_models()
+        if issubclass(model, page_type)
+    ]
+
+
+def pages_of_types(page_types, image_field=None, *prefetches, **filters):
+    """A queryset of the pages of ``page_types``, with their card images.
+
+    Args:
+        page_types: concrete page models (``listed_page_types``,
+            ``concrete_subclasses``).
+        image_field: the card image's foreign key, if any; the images and
+            their renditions are loaded with the pages (no query per card).
+        *prefetches: further ``prefetch_related`` lookups.
+        **filters: lookups on the page types' own fields.
+
+    Returns:
+        Of the page type itself when there is one (one table, the image
+        joined), else of specific pages through ``Page``: one more query per
+        page type, whatever the number of pages.
+    """
+    lookups = list(prefetches)
+    if image_field:
+        lookups.insert(0, rendition_prefetch(f"{image_field}__renditions"))
+    related = [image_field] if image_field else []
+    if len(page_types) == 1:
+        queryset = page_types[0].objects.filter(**filters)
+        if related:
+            queryset = queryset.select_related(*related)
+        return queryset.prefetch_related(*lookups) if lookups else queryset
+    queryset = Page.objects.type(*page_types).specific()
+    if filters:
+        queryset = queryset.filter(
+            pk_in_any(page_types, lambda model: model.objects.filter(**filters))
+        )
+    if related:
+        queryset = queryset.select_related(*related, for_specific_subqueries=True)
+    if lookups:
+        queryset = queryset.prefetch_related(*lookups, for_specific_subqueries=True)
+    return queryset
+
+
+def pk_in_any(models, queryset_of):
+    """A ``Q``: the pk is among those of ``queryset_of(model)`` for one of ``models``."""
+    return reduce(
+        or_,
+        (Q(pk__in=queryset_of(model).values("pk")) for model in models),
+        Q(pk__in=[]),
+    )
+
+
+def listed_children(index_page, page_types, image_field, **filters):
+    """The live, public children of ``index_page`` of ``page_types``, by title.
+
+    Args:
+        index_page: the parent page.
+        page_types: concrete page models (see ``listed_page_types``).
+        image_field: the card image's foreign key (see ``pages_of_types``).
+        **filters: lookups on the page types' own fields.
+    """
+    queryset = pages_of_types(page_types, image_field, **filters)
+    return queryset.child_of(index_page).live().public().order_by("title")
 
 
 class PanelTabs:
@@ -92,8 +230,7 @@ class ArticleContextMixin:
     """Prepares a StreamField body for rendering with a flat query count."""
 
     def get_context(self, request, *args, **kwargs):
-        from wagtail_clinic.models.settings import get_clinic_settings
-
+        """Add ``outline`` and ``citations``; load the body's objects in bulk."""
         context = super().get_context(request, *args, **kwargs)
         # The chosen objects of all blocks, with the renditions of all their
         # images in one query; a chosen default clinic is the one the site's
@@ -110,15 +247,17 @@ class ArticleContextMixin:
         return context
 
 
-class AbstractConditionIndexPage(StructuredDataMixin, HeadlessPreviewMixin, Page):
-    """Lists the condition articles below it."""
+class AbstractClinicIndexPage(StructuredDataMixin, HeadlessPreviewMixin, Page):
+    """An index page: an introduction above its children's cards, a page at a time.
 
-    intro = RichTextField(
-        _("introduction"),
-        blank=True,
-        features=INTRO_FEATURES,
-        help_text=_("A sentence or two shown above the list of conditions."),
-    )
+    Subclasses define ``intro`` (a ``RichTextField``), name the context key of
+    the paginated children (``children_context_name``) and say what is listed
+    (``get_listed_pages``). The template gets the children under that key and
+    as ``page_obj`` (see ``wagtail_clinic/index_base.html``).
+    """
+
+    #: The template context key of the Django ``Page`` of children.
+    children_context_name = "page_obj"
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
@@ -127,26 +266,68 @@ class AbstractConditionIndexPage(StructuredDataMixin, HeadlessPreviewMixin, Page
         APIField("structured_data", serializer=StructuredDataField()),
     ]
 
+    class Meta:
+        abstract = True
+
+    def get_listed_pages(self):
+        """The live, public pages this index lists (a queryset), unfiltered."""
+        raise NotImplementedError
+
+    def get_listing(self, request):
+        """What to list for ``request``: ``(queryset, extra context)``.
+
+        The default lists ``get_listed_pages()``; override to filter by the
+        request's query (as the massage-type index does).
+        """
+        return self.get_listed_pages(), {}
+
+    def paginate(self, request, queryset):
+        """The ``?page=`` page of ``queryset``, ``INDEX_PAGE_SIZE`` items long."""
+        paginator = Paginator(queryset, clinic_settings.INDEX_PAGE_SIZE)
+        return paginator.get_page(request.GET.get("page"))
+
+    def get_context(self, request, *args, **kwargs):
+        """Add the page of children (and the listing's extra context)."""
+        context = super().get_context(request, *args, **kwargs)
+        queryset, extra = self.get_listing(request)
+        children = self.paginate(request, queryset)
+        context.update(extra)
+        context[self.children_context_name] = context["page_obj"] = children
+        return context
+
+    def structured_data_entities(self, ld, context=None):
+        """A ``CollectionPage`` listing the children the page shows."""
+        return index_entities(
+            ld, context, self.children_context_name, self.get_listed_pages()
+        )
+
+
+class AbstractConditionIndexPage(AbstractClinicIndexPage):
+    """Lists the condition articles below it."""
+
+    intro = index_intro_field(
+        _("A sentence or two shown above the list of conditions.")
+    )
+
+    children_context_name = "conditions"
     subpage_types = ["wagtail_clinic.ConditionPage"]
 
     class Meta:
         abstract = True
 
     def get_conditions(self):
-        """The live, public condition articles below this page, by title."""
-        return (
-            ConditionPage.objects.child_of(self)
-            .live()
-            .public()
-            .select_related("hero_image")
-            .prefetch_related(rendition_prefetch("hero_image__renditions"))
-            .order_by("title")
+        """The live, public condition articles below this page, by title.
+
+        Of the child page types that are condition articles (subclasses of
+        ``AbstractConditionPage``).
+        """
+        return listed_children(
+            self, listed_page_types(self, AbstractConditionPage), "hero_image"
         )
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["conditions"] = _paginate(request, self.get_conditions())
-        return context
+    def get_listed_pages(self):
+        """The condition articles (``get_conditions()``)."""
+        return self.get_conditions()
 
 
 class ConditionIndexPage(AbstractConditionIndexPage):
@@ -268,14 +449,14 @@ class AbstractConditionPage(
     api_fields = [
         APIField("condition_name"),
         APIField("also_known_as"),
-        APIField("alternate_names", serializer=api.StringListField()),
+        APIField("alternate_names", serializer=StringListField()),
         APIField("intro"),
         APIField(
-            "hero_image", serializer=api.PageImageField("hero_image", "hero_image_alt")
+            "hero_image", serializer=PageImageField("hero_image", "hero_image_alt")
         ),
         APIField("body"),
-        APIField("outline", serializer=api.OutlineField(source="body")),
-        APIField("reviewed_by", serializer=api.TherapistField()),
+        APIField("outline", serializer=OutlineField(source="body")),
+        APIField("reviewed_by", serializer=TherapistField()),
         APIField("last_reviewed"),
         APIField("next_review_due"),
         APIField("comments_enabled"),
@@ -285,10 +466,18 @@ class AbstractConditionPage(
     parent_page_types = ["wagtail_clinic.ConditionIndexPage"]
     subpage_types = []
 
+    #: Open Graph ``og:type`` (see ``clinic_page_meta``).
+    open_graph_type = "article"
+
     class Meta:
         abstract = True
 
+    def structured_data_entities(self, ld, context=None):
+        """A ``MedicalWebPage`` about a ``MedicalCondition``, and its FAQ."""
+        return condition_page_entities(ld)
+
     def clean(self):
+        """Check the review dates and the reviewer."""
         super().clean()
         errors = {}
         if self.last_reviewed and self.last_reviewed > datetime.date.today():
@@ -317,68 +506,65 @@ class ConditionPage(AbstractConditionPage):
         verbose_name_plural = _("condition articles")
 
 
-class AbstractMassageTypeIndexPage(StructuredDataMixin, HeadlessPreviewMixin, Page):
+class AbstractMassageTypeIndexPage(AbstractClinicIndexPage):
     """Lists its massage types as cards, optionally filtered by condition."""
 
-    intro = RichTextField(
-        _("introduction"),
-        blank=True,
-        features=INTRO_FEATURES,
-        help_text=_("A sentence or two shown above the massage types."),
-    )
+    intro = index_intro_field(_("A sentence or two shown above the massage types."))
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
-    api_fields = [
-        APIField("intro"),
-        APIField("structured_data", serializer=StructuredDataField()),
-    ]
-
+    children_context_name = "massage_types"
     subpage_types = ["wagtail_clinic.MassageTypePage"]
 
     class Meta:
         abstract = True
 
+    def _massage_type_models(self):
+        return listed_page_types(self, AbstractMassageTypePage)
+
     def get_massage_types(self, condition=None):
-        """The live, public massage types below this page, optionally for a condition."""
-        queryset = (
-            MassageTypePage.objects.child_of(self)
-            .live()
-            .public()
-            .select_related("image")
-            .prefetch_related(rendition_prefetch("image__renditions"))
-            .order_by("title")
-        )
-        if condition is not None:
-            queryset = queryset.filter(conditions=condition)
-        return queryset
+        """The live, public massage types below this page, optionally for a condition.
+
+        Of the child page types that are massage types (subclasses of
+        ``AbstractMassageTypePage``).
+        """
+        filters = {"conditions": condition} if condition is not None else {}
+        return listed_children(self, self._massage_type_models(), "image", **filters)
+
+    def get_listed_pages(self):
+        """All the massage types (``get_massage_types()``)."""
+        return self.get_massage_types()
 
     def get_condition_choices(self):
         """Live conditions that at least one massage type here helps."""
+        fields = [
+            model._meta.get_field("conditions") for model in self._massage_type_models()
+        ]
+        if not fields:
+            return Page.objects.none()
+        helped = [
+            field.remote_field.through.objects.filter(
+                **{f"{field.m2m_field_name()}__in": field.model.objects.child_of(self)}
+            ).values(field.m2m_reverse_field_name())
+            for field in fields
+        ]
         return (
-            ConditionPage.objects.live()
+            fields[0]
+            .related_model.objects.live()
             .public()
-            .filter(
-                pk__in=MassageTypePage.conditions.through.objects.filter(
-                    massagetypepage__in=MassageTypePage.objects.child_of(self)
-                ).values("conditionpage")
-            )
+            .filter(reduce(or_, (Q(pk__in=ids) for ids in helped)))
             .order_by("title")
             .only("pk", "title", "slug", "condition_name")
         )
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    def get_listing(self, request):
+        """The massage types for ``?condition=`` (a condition's slug), and the filter."""
         choices = list(self.get_condition_choices())
         slug = request.GET.get("condition", "")
         condition = next((c for c in choices if c.slug == slug), None)
-        context.update(
-            condition_choices=choices,
-            selected_condition=condition,
-            unknown_condition=bool(slug) and condition is None,
-            massage_types=_paginate(request, self.get_massage_types(condition)),
-        )
-        return context
+        return self.get_massage_types(condition), {
+            "condition_choices": choices,
+            "selected_condition": condition,
+            "unknown_condition": bool(slug) and condition is None,
+        }
 
 
 class MassageTypeIndexPage(AbstractMassageTypeIndexPage):
@@ -482,15 +668,15 @@ class AbstractMassageTypePage(
     api_fields = [
         APIField("summary"),
         APIField("also_known_as"),
-        APIField("alternate_names", serializer=api.StringListField()),
-        APIField("image", serializer=api.PageImageField("image", "image_alt")),
+        APIField("alternate_names", serializer=StringListField()),
+        APIField("image", serializer=PageImageField("image", "image_alt")),
         APIField("body"),
-        APIField("outline", serializer=api.OutlineField(source="body")),
+        APIField("outline", serializer=OutlineField(source="body")),
         APIField(
             "session_lengths",
-            serializer=api.IntegerListField(source="session_lengths_list"),
+            serializer=IntegerListField(source="session_lengths_list"),
         ),
-        APIField("conditions", serializer=api.PageLinksField()),
+        APIField("conditions", serializer=PageLinksField()),
         APIField("comments_enabled"),
         APIField("structured_data", serializer=StructuredDataField()),
     ]
@@ -498,10 +684,21 @@ class AbstractMassageTypePage(
     parent_page_types = ["wagtail_clinic.MassageTypeIndexPage"]
     subpage_types = []
 
+    #: Open Graph ``og:type`` (see ``clinic_page_meta``).
+    open_graph_type = "article"
+    #: Marks massage-type pages for code that may not import this module
+    #: (e.g. ``blocks.booking.massage_type_of``).
+    is_massage_type_page = True
+
     class Meta:
         abstract = True
 
+    def structured_data_entities(self, ld, context=None):
+        """A ``WebPage`` about a ``MedicalTherapy``, and its FAQ."""
+        return massage_type_page_entities(ld)
+
     def clean(self):
+        """Check and normalise the session lengths."""
         super().clean()
         try:
             validate_minutes_list(self.session_lengths)

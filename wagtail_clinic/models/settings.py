@@ -1,16 +1,28 @@
-"""Per-site clinic settings."""
+"""Per-site clinic settings: the ``ClinicSettings`` model (layer 4a).
+
+``DEFAULT_DISCLAIMER``, ``get_clinic_settings`` and ``get_default_clinic``
+live in ``wagtail_clinic.serialisation.site`` (so blocks can use them without
+importing models) and are re-exported here.
+"""
 
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-
-DEFAULT_DISCLAIMER = _(
-    "This article is general information, not medical advice. Speak with your "
-    "doctor before changing your treatment."
+from wagtail_clinic.serialisation.site import (
+    DEFAULT_DISCLAIMER,
+    get_clinic_settings,
+    get_default_clinic,
 )
+
+
+__all__ = [
+    "DEFAULT_DISCLAIMER",
+    "ClinicSettings",
+    "get_clinic_settings",
+    "get_default_clinic",
+]
 
 
 @register_setting(icon="clipboard-list")
@@ -59,32 +71,3 @@ class ClinicSettings(BaseSiteSetting):
     def disclaimer(self):
         """The disclaimer text to show: the site's own or the built-in one."""
         return self.default_disclaimer or DEFAULT_DISCLAIMER
-
-
-def get_clinic_settings(request=None):
-    """The ``ClinicSettings`` of the request's site, or of the default site.
-
-    Returns None when there is no site at all (e.g. an empty database).
-    """
-    from wagtail.models import Site
-
-    if request is not None:
-        site = Site.find_for_request(request)
-        if site is not None:
-            return ClinicSettings.for_request(request)
-    site = Site.objects.filter(is_default_site=True).first()
-    return ClinicSettings.for_site(site) if site is not None else None
-
-
-def get_default_clinic(request=None):
-    """The default clinic of the request's site (or the default site), or None.
-
-    Its opening hours are loaded once: the settings (and so this clinic object)
-    are cached per request, so further calls cost no query however many
-    blocks use the default clinic.
-    """
-    clinic_settings = get_clinic_settings(request)
-    clinic = clinic_settings.default_clinic if clinic_settings is not None else None
-    if clinic is not None:
-        prefetch_related_objects([clinic], "opening_hours")
-    return clinic

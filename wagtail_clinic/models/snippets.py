@@ -1,4 +1,4 @@
-"""Snippets: the clinic (with its opening hours) and its therapists."""
+"""Snippets: the clinic (with its opening hours) and its therapists (layer 4a)."""
 
 import re
 
@@ -23,8 +23,8 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 
-from wagtail_clinic.booking import validate_booking_url_template
-from wagtail_clinic.phone import format_phone
+from wagtail_clinic.blocks.booking import validate_booking_url_template
+from wagtail_clinic.public_input.phone import format_phone
 
 
 phone_validator = RegexValidator(

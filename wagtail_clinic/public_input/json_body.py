@@ -25,7 +25,9 @@ a 500:
 import json
 
 from django.utils.http import parse_header_parameters
+from pydantic import ValidationError as PydanticValidationError
 
+from wagtail_clinic.public_input.operations import pydantic_errors
 from wagtail_clinic.public_input.problems import problem_response
 
 
@@ -116,9 +118,32 @@ def read_json_object(request, max_size):
     return data, None
 
 
+def read_json_model(request, model, max_size, invalid):
+    """The request's JSON object validated by ``model``.
+
+    Args:
+        request: the ``HttpRequest`` (see ``read_json_object``).
+        model: the pydantic model of the body.
+        max_size: the largest body accepted, in bytes.
+        invalid: builds the 422 response from ``(field, code, message)``
+            triples, in the endpoint's own wording.
+
+    Returns:
+        ``(model instance, None)`` or ``(None, problem response)``.
+    """
+    data, error = read_json_object(request, max_size)
+    if error is not None:
+        return None, error
+    try:
+        return model.model_validate(data), None
+    except PydanticValidationError as exc:
+        return None, invalid(pydantic_errors(exc))
+
+
 __all__ = [
     "decode_json",
     "is_json_content_type",
+    "read_json_model",
     "read_json_object",
     "reject_constant",
 ]

@@ -1,4 +1,4 @@
-"""Template tags for structured data, meta tags and numbered citations.
+"""Template tags for structured data, meta tags and numbered citations (layer 6).
 
 Load them with ``{% load wagtail_clinic_seo %}``:
 
@@ -12,12 +12,16 @@ from django import template
 from wagtail.images.shortcuts import get_rendition_or_not_found
 from wagtail.models import Page
 
-from wagtail_clinic import jsonld
-from wagtail_clinic.api.representations import page_image
 from wagtail_clinic.conf import clinic_settings
-from wagtail_clinic.templatetags.wagtail_clinic_tags import (
-    clinic_meta_description,
-    clinic_site_name,
+from wagtail_clinic.serialisation.representations import (
+    absolute_url,
+    meta_description,
+    page_image,
+)
+from wagtail_clinic.serialisation.site import site_name
+from wagtail_clinic.structured_data.entities import (
+    render_script,
+    structured_data_for_page,
 )
 
 
@@ -44,26 +48,12 @@ def clinic_json_ld(context, obj=None):
     elif hasattr(obj, "get_structured_data"):
         data = obj.get_structured_data(request=request, context=context)
     elif isinstance(obj, Page):
-        data = jsonld.structured_data_for_page(obj, request=request, context=context)
+        data = structured_data_for_page(obj, request=request, context=context)
     else:
         data = None
     if not data:
         return ""
-    return jsonld.render_script(data)
-
-
-def _open_graph_type(page):
-    from wagtail_clinic.models.pages import (
-        AbstractConditionPage,
-        AbstractMassageTypePage,
-    )
-
-    declared = getattr(page, "open_graph_type", None)
-    if declared:
-        return declared
-    if isinstance(page, (AbstractConditionPage, AbstractMassageTypePage)):
-        return "article"
-    return "website"
+    return render_script(data)
 
 
 def _root_url(page, request):
@@ -103,7 +93,7 @@ def clinic_page_meta(context, page=None):
             image, clinic_settings.RENDITIONS["hero"]
         )
         image_meta = {
-            "url": jsonld.absolute_url(rendition.url, _root_url(page, request)),
+            "url": absolute_url(rendition.url, _root_url(page, request)),
             "width": rendition.width,
             "height": rendition.height,
             "alt": alt,
@@ -111,10 +101,10 @@ def clinic_page_meta(context, page=None):
     modified = page.last_published_at or page.latest_revision_created_at
     return {
         "title": page.seo_title or page.title,
-        "description": clinic_meta_description(page),
+        "description": meta_description(page),
         "canonical_url": _canonical_url(page, request),
-        "type": _open_graph_type(page),
-        "site_name": clinic_site_name(context),
+        "type": getattr(page, "open_graph_type", None) or "website",
+        "site_name": site_name(request),
         "image": image_meta,
         "published_time": page.first_published_at,
         "modified_time": modified,

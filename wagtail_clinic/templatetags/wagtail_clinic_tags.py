@@ -1,28 +1,21 @@
-"""Template tags and filters used by the default wagtail-clinic templates.
+"""Template tags and filters used by the default wagtail-clinic templates (layer 6).
 
 Load them with ``{% load wagtail_clinic_tags %}``. None of them queries the
 database per item: they work on what the page context already holds.
 """
 
-import html
-
 from django import template
-from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.forms.utils import flatatt
-from django.utils.html import format_html, strip_tags
-from django.utils.text import Truncator
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
-from wagtail.fields import RichTextField
 from wagtail.images.shortcuts import get_rendition_or_not_found
-from wagtail.models import Site
 
 from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.serialisation.representations import meta_description
+from wagtail_clinic.serialisation.site import site_name
 
 
 register = template.Library()
-
-META_DESCRIPTION_LENGTH = 160
 
 
 @register.simple_tag
@@ -72,12 +65,8 @@ def clinic_include_stylesheet():
 @register.simple_tag(takes_context=True)
 def clinic_site_name(context):
     """The current site's name, else ``WAGTAIL_SITE_NAME``, else ""."""
-    request = context.get("request")
     # Site.find_for_request caches the site on the request: no extra query.
-    site = Site.find_for_request(request) if request is not None else None
-    if site is not None and site.site_name:
-        return site.site_name
-    return getattr(settings, "WAGTAIL_SITE_NAME", "") or ""
+    return site_name(context.get("request"))
 
 
 @register.simple_tag
@@ -87,27 +76,7 @@ def clinic_meta_description(page):
     The page's search description, else its summary or intro (rich text
     stripped to text), shortened to about 160 characters.
     """
-    if page is None:
-        return ""
-    text = getattr(page, "search_description", "") or ""
-    if not text:
-        for name in ("summary", "intro"):
-            value = getattr(page, name, "") or ""
-            if not value:
-                continue
-            if _is_rich_text_field(page, name):
-                value = html.unescape(strip_tags(value))
-            text = value
-            break
-    text = " ".join(str(text).split())
-    return Truncator(text).chars(META_DESCRIPTION_LENGTH)
-
-
-def _is_rich_text_field(obj, name):
-    try:
-        return isinstance(obj._meta.get_field(name), RichTextField)
-    except (AttributeError, FieldDoesNotExist):
-        return False
+    return meta_description(page)
 
 
 @register.filter

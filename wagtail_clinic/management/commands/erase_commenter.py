@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.views.decorators.debug import sensitive_variables
 
+from wagtail_clinic.comments.models import ReaderComment
 from wagtail_clinic.comments.privacy import email_hashes, normalise_email
-from wagtail_clinic.models.comments import ReaderComment
 
 
 class Command(BaseCommand):

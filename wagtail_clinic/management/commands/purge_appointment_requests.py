@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from wagtail_clinic.appointments.viewsets import PURGE_ACTION
+from wagtail_clinic.booking.models import AppointmentRequest
+from wagtail_clinic.booking.viewsets import PURGE_ACTION
 from wagtail_clinic.conf import clinic_settings
-from wagtail_clinic.models.appointments import AppointmentRequest
 
 
 def purge_appointment_requests(older_than_days, dry_run=False):

@@ -8,11 +8,13 @@ delivering too: each attempt is claimed before it is made.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wagtail_clinic.models import WebhookDelivery
-from wagtail_clinic.webhooks import deliver_due
+from wagtail_clinic.webhooks.delivery import deliver_due
+from wagtail_clinic.webhooks.models import WebhookDelivery
 
 
 class Command(BaseCommand):
+    """``manage.py retry_webhooks [--limit N]``."""
+
     help = "Deliver due webhook notifications (first attempts and retries)."
 
     def add_arguments(self, parser):

@@ -1,0 +1,122 @@
+"""Keep the API representation cache fresh: signal receivers (layer 6).
+
+Whenever something a cached API value can show changes, the content version
+of ``wagtail_clinic.serialisation.cache`` is replaced (``invalidate()``).
+``connect_signals()`` is called by ``AppConfig.ready()``.
+"""
+
+import functools
+
+from django.core.signals import setting_changed
+from django.db.models.signals import post_delete, post_save
+from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.images.models import AbstractImage, AbstractRendition
+from wagtail.models import AbstractPage, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from wagtail_clinic.models import Clinic, ClinicSettings, OpeningHours, Therapist
+from wagtail_clinic.serialisation import cache
+
+
+#: Page fields Wagtail saves for drafts, locks and comments: saving only
+#: these leaves the live page as it was.
+DRAFT_FIELDS = frozenset(
+    {
+        "latest_revision",
+        "latest_revision_created_at",
+        "draft_title",
+        "has_unpublished_changes",
+        "locked",
+        "locked_at",
+        "locked_by",
+        "wagtail_admin_comments",
+        "comments",
+    }
+)
+
+
+@functools.cache
+def _watched_models():
+    """Models whose changes can show in a page's API values."""
+    watched = [
+        AbstractImage,
+        AbstractRendition,
+        Clinic,
+        ClinicSettings,
+        OpeningHours,
+        PageViewRestriction,
+        Site,
+        Therapist,
+    ]
+    try:
+        from wagtail.documents.models import AbstractDocument
+    except ImportError:  # pragma: no cover - wagtail.documents is optional.
+        pass
+    else:
+        watched.append(AbstractDocument)
+    return tuple(watched)
+
+
+def _is_default_site_setting(instance):
+    if not isinstance(instance, BaseSiteSetting):
+        return False
+    return all(
+        field.value_from_object(instance) == field.get_default()
+        for field in instance._meta.concrete_fields
+        if not field.primary_key and field.name != "site"
+    )
+
+
+def _is_page(instance):
+    return isinstance(instance, AbstractPage)
+
+
+def on_page_change(sender, **kwargs):
+    """Published, unpublished or moved."""
+    cache.invalidate()
+
+
+def on_model_saved(sender, instance, created=False, update_fields=None, **kwargs):
+    """Saved: a page (unless only its draft fields), or a watched model."""
+    if _is_page(instance):
+        if update_fields is not None and set(update_fields) <= DRAFT_FIELDS:
+            return  # A draft saved: the live page did not change.
+        cache.invalidate()
+    elif created and _is_default_site_setting(instance):
+        # Wagtail creates a site's settings row, with the defaults, the first
+        # time they are read: the same values as no row at all.
+        return
+    elif isinstance(instance, AbstractRendition):
+        # A new rendition changes no cached value: a value naming an image
+        # was computed with all its renditions, creating missing ones. (And
+        # Wagtail creates several at once with bulk_create, which sends no
+        # signal anyway.) A changed one may have a new file.
+        if not created:
+            cache.invalidate()
+    elif isinstance(instance, _watched_models()):
+        cache.invalidate()
+
+
+def on_model_deleted(sender, instance, **kwargs):
+    """Deleted: a page or a watched model."""
+    if _is_page(instance) or isinstance(instance, _watched_models()):
+        cache.invalidate()
+
+
+def connect_signals():
+    """Invalidate the cache on every change a cached value can show.
+
+    Called by ``AppConfig.ready()``, after the webhooks' receivers;
+    connecting twice is harmless. ``post_save``/``post_delete`` are
+    connected for all senders (with an ``isinstance`` test), because custom
+    image and rendition models are only known once every app is loaded.
+    Also forgets what the cache worked out from settings when tests
+    override them.
+    """
+    uid = "wagtail_clinic.api.representation_cache"
+    setting_changed.connect(cache.settings_changed, dispatch_uid=uid)
+    page_published.connect(on_page_change, dispatch_uid=uid)
+    page_unpublished.connect(on_page_change, dispatch_uid=uid)
+    post_page_move.connect(on_page_change, dispatch_uid=uid)
+    post_save.connect(on_model_saved, dispatch_uid=uid)
+    post_delete.connect(on_model_deleted, dispatch_uid=uid)

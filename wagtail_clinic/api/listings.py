@@ -1,0 +1,366 @@
+"""The clinic's listings: condition and massage type cards (layer 6).
+
+``router`` (a ninja ``Router``, mounted by ``api.router``) serves:
+
+* ``GET /conditions/``: condition article cards;
+* ``GET /massage-types/``: massage type cards.
+
+Both show only the live, public pages of the requested site
+(``api.visibility``), are cached as public responses (``api.caching``) and
+cost the same number of queries whatever the number of cards (one more
+per page type when a host adds its own subclasses of the abstract pages:
+every concrete subclass of ``AbstractConditionPage`` /
+``AbstractMassageTypePage`` is listed). Bad
+parameters get ``application/problem+json`` answers
+(``public_input.problems``).
+"""
+
+import re
+
+from datetime import date
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
+from pydantic import Field
+
+from wagtail_clinic.api.caching import api_cache, content_changed_at, set_last_modified
+from wagtail_clinic.api.visibility import PublicScope, find_site, page_urls
+from wagtail_clinic.models.pages import (
+    AbstractConditionPage,
+    AbstractMassageTypePage,
+    concrete_subclasses,
+    pages_of_types,
+)
+from wagtail_clinic.public_input.ids import MAX_PAGE_ID
+from wagtail_clinic.public_input.params import (
+    DEFAULT_LIMIT,
+    SITE_DESCRIPTION,
+    Limit,
+    SafeText,
+    check_limit,
+    reject_repeated,
+)
+from wagtail_clinic.public_input.problems import (
+    CONDITIONAL_RESPONSES,
+    ERROR_RESPONSES,
+    Problem,
+    answers_problems,
+    field_error,
+    invalid,
+)
+from wagtail_clinic.public_input.search import search_query
+from wagtail_clinic.serialisation.representations import (
+    image_representation,
+    page_image,
+    page_summary,
+)
+from wagtail_clinic.serialisation.schemas import ClinicImage, ClinicSchema
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+router = Router(tags=["clinic"])
+
+
+# Parameters ---------------------------------------------------------------
+
+
+#: The parameters every listing takes.
+class ListParams(Schema):
+    offset: int = Field(
+        0,
+        ge=0,
+        description="How many cards to skip. Past the end, items is empty.",
+    )
+    limit: Limit = Field(
+        DEFAULT_LIMIT,
+        ge=1,
+        description=(
+            'How many cards to return, at most WAGTAIL_CLINIC["API_LIMIT_MAX"] '
+            "(default: WAGTAILAPI_LIMIT_MAX, 20 unless set)."
+        ),
+    )
+    search: SafeText | None = Field(
+        None,
+        max_length=255,
+        description="Only cards of pages matching these words (Wagtail search).",
+    )
+    site: SafeText | None = Field(None, max_length=255, description=SITE_DESCRIPTION)
+
+
+#: The condition listing's parameters.
+class ConditionListParams(ListParams):
+    massage_type: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_PAGE_ID,
+        description="Only the conditions this massage type (a page id) helps.",
+    )
+
+
+#: The massage type listing's parameters.
+class MassageTypeListParams(ListParams):
+    condition: SafeText | None = Field(
+        None,
+        max_length=255,
+        description="Only massage types that help this condition: its page id or slug.",
+    )
+
+
+# Cards --------------------------------------------------------------------
+
+
+class ClinicConditionRef(ClinicSchema):
+    """A condition a massage type helps: enough to link to it."""
+
+    id: int
+    title: str
+    path: str = Field(description="URL path within the site.")
+
+
+class ClinicConditionCard(ClinicSchema):
+    """A condition article, as a listing shows it."""
+
+    id: int
+    title: str
+    summary: str = Field(description="The article's lede.")
+    url: str = Field(description="Absolute URL of the page.")
+    path: str = Field(
+        description="URL path within the site, e.g. /conditions/back-pain/."
+    )
+    image: ClinicImage | None
+    condition_name: str
+    last_reviewed: date | None = Field(description="Date of the last clinical review.")
+
+
+class ClinicMassageTypeCard(ClinicSchema):
+    """A massage type, as a listing shows it."""
+
+    id: int
+    title: str
+    summary: str
+    url: str = Field(description="Absolute URL of the page.")
+    path: str = Field(description="URL path within the site.")
+    image: ClinicImage | None
+    session_lengths: list[int] = Field(description="Session lengths in minutes.")
+    conditions: list[ClinicConditionRef] = Field(
+        description="The live, public conditions it helps, by title."
+    )
+
+
+#: One page of condition cards (no docstring: it would be in OpenAPI).
+class ClinicConditionList(ClinicSchema):
+    count: int = Field(description="Number of matching conditions, all pages.")
+    items: list[ClinicConditionCard]
+
+
+#: One page of massage type cards (no docstring: it would be in OpenAPI).
+class ClinicMassageTypeList(ClinicSchema):
+    count: int = Field(description="Number of matching massage types, all pages.")
+    items: list[ClinicMassageTypeCard]
+
+
+def _card(page, request, **extra):
+    """The fields every card has, then ``extra``."""
+    url, path = page_urls(page, request)
+    image, alt = page_image(page)
+    return {
+        "id": page.pk,
+        "title": page.title,
+        "summary": page_summary(page),
+        "url": url,
+        "path": path,
+        "image": image_representation(image, alt),
+        **extra,
+    }
+
+
+def condition_card(page, request):
+    """A ``ClinicConditionCard`` of a condition page."""
+    return _card(
+        page,
+        request,
+        condition_name=page.condition_name,
+        last_reviewed=page.last_reviewed,
+    )
+
+
+def massage_type_card(page, request):
+    """A ``ClinicMassageTypeCard`` of a massage type page (with its
+    ``public_conditions`` prefetched)."""
+    return _card(
+        page,
+        request,
+        session_lengths=page.session_lengths_list,
+        conditions=[
+            {"id": c.pk, "title": c.title, "path": page_urls(c, request)[1]}
+            for c in page.public_conditions
+        ],
+    )
+
+
+def paginate(request, scope, params, queryset, card):
+    """``{count, items}`` for one page of ``queryset``, as cards.
+
+    An offset past the end gives no items without asking the database for
+    it: SQLite and PostgreSQL reject offsets beyond 64 bits.
+    """
+    limit = check_limit(request, params.limit)
+    if params.search and params.search.strip():
+        if not getattr(settings, "WAGTAILAPI_SEARCH_ENABLED", True):
+            raise Problem(
+                400,
+                "search is disabled",
+                [field_error("search", "Search is disabled.")],
+            )
+        # Plain words only: the typed text never reaches the database's
+        # full-text syntax (a lone " was a 500 on SQLite).
+        words = search_query(params.search)
+        if words:
+            queryset = queryset.search(words, order_by_relevance=False)
+        else:
+            queryset = queryset.none()
+    count = queryset.count()
+    pages = []
+    if params.offset < count:
+        pages = list(queryset[params.offset : params.offset + limit])
+    set_last_modified(
+        request,
+        *(page.last_published_at for page in pages),
+        content_changed_at(scope.site),
+    )
+    return {"count": count, "items": [card(page, request) for page in pages]}
+
+
+def conditions_table_q(massage_types, *, select, **lookups):
+    """A ``Q``: the pk is among the massage types (``select="source"``) or the
+    conditions (``select="target"``) of the ``conditions`` rows matching
+    ``lookups``, e.g. ``source=7`` or ``target__in=[1, 2]``.
+
+    Each concrete massage type model has its own ``conditions`` table (the
+    field is declared on ``AbstractMassageTypePage``): one subquery each.
+    """
+    subqueries = []
+    for model in massage_types:
+        field = model._meta.get_field("conditions")
+        columns = {
+            "source": f"{field.m2m_field_name()}_id",
+            "target": f"{field.m2m_reverse_field_name()}_id",
+        }
+        filters = {}
+        for key, value in lookups.items():
+            side, _, lookup = key.partition("__")
+            filters[f"{columns[side]}__{lookup}" if lookup else columns[side]] = value
+        rows = field.remote_field.through.objects.filter(**filters)
+        subqueries.append(Q(pk__in=rows.values(columns[select])))
+    return reduce(or_, subqueries)
+
+
+def helped_condition_model(massage_types):
+    """The condition page model that the massage types' ``conditions`` name.
+
+    ``wagtail_clinic.ConditionPage``: the field is declared on the abstract
+    massage type with that concrete target.
+    """
+    return massage_types[0]._meta.get_field("conditions").related_model
+
+
+# Operations ---------------------------------------------------------------
+
+
+@router.get(
+    "/conditions/",
+    response={
+        200: ClinicConditionList,
+        **CONDITIONAL_RESPONSES,
+        **ERROR_RESPONSES,
+    },
+    url_name="clinic_condition_list",
+    operation_id="clinic_condition_list",
+    summary="Condition articles",
+    description=("Cards of the site's live, public condition articles, by title."),
+)
+@decorate_view(api_cache)
+@answers_problems
+def clinic_condition_list(request: HttpRequest, params: Query[ConditionListParams]):
+    """Condition cards, optionally only those a massage type helps."""
+    reject_repeated(request, ConditionListParams.model_fields)
+    scope = PublicScope(find_site(request, params.site))
+    massage_types = concrete_subclasses(AbstractMassageTypePage)
+    queryset = (
+        pages_of_types(concrete_subclasses(AbstractConditionPage), "hero_image")
+        .filter(scope.q)
+        .defer_streamfields()
+        .order_by("title", "id")
+    )
+    if params.massage_type is not None:
+        live = pages_of_types(massage_types).filter(scope.q)
+        if not live.filter(pk=params.massage_type).exists():
+            raise invalid(
+                "massage_type",
+                "No live massage type has this id.",
+                kind="not_found",
+            )
+        queryset = queryset.filter(
+            conditions_table_q(
+                massage_types, select="target", source=params.massage_type
+            )
+        )
+    return paginate(request, scope, params, queryset, condition_card)
+
+
+@router.get(
+    "/massage-types/",
+    response={
+        200: ClinicMassageTypeList,
+        **CONDITIONAL_RESPONSES,
+        **ERROR_RESPONSES,
+    },
+    url_name="clinic_massage_type_list",
+    operation_id="clinic_massage_type_list",
+    summary="Massage types",
+    description="Cards of the site's live, public massage types, by title.",
+)
+@decorate_view(api_cache)
+@answers_problems
+def clinic_massage_type_list(
+    request: HttpRequest, params: Query[MassageTypeListParams]
+):
+    """Massage type cards, optionally only those helping a condition."""
+    reject_repeated(request, MassageTypeListParams.model_fields)
+    scope = PublicScope(find_site(request, params.site))
+    massage_types = concrete_subclasses(AbstractMassageTypePage)
+    # Only the concrete condition model the ``conditions`` field names can
+    # be helped (a host's own condition subclasses cannot).
+    conditions = scope.pages(helped_condition_model(massage_types))
+    conditions = conditions.defer_streamfields().order_by("title", "id")
+    queryset = (
+        pages_of_types(
+            massage_types,
+            "image",
+            Prefetch("conditions", conditions, to_attr="public_conditions"),
+        )
+        .filter(scope.q)
+        .defer_streamfields()
+        .order_by("title", "id")
+    )
+    if params.condition:
+        match = Q(slug=params.condition)
+        if _DIGITS.fullmatch(params.condition) and int(params.condition) <= MAX_PAGE_ID:
+            match |= Q(pk=int(params.condition))
+        chosen = list(conditions.filter(match).values_list("pk", flat=True))
+        if not chosen:
+            raise invalid(
+                "condition",
+                "No live condition has this id or slug.",
+                kind="not_found",
+            )
+        queryset = queryset.filter(
+            conditions_table_q(massage_types, select="source", target__in=chosen)
+        )
+    return paginate(request, scope, params, queryset, massage_type_card)

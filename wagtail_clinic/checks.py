@@ -1,0 +1,38 @@
+"""Every system check of wagtail-clinic, registered once (layer 6).
+
+``register_all()`` is called from ``WagtailClinicAppConfig.ready()``, after
+``api.v3.install()`` (whose outcome two of the checks report). The checks
+themselves live beside what they check; none registers itself on import.
+
+=====================  =====================================================
+``W004``               ``conf.check_settings``: unknown ``WAGTAIL_CLINIC`` keys
+``W301``               ``db.check_sqlite_settings``: risky SQLite settings
+``W001``-``W003``      ``api.v3``: app order, install failures, untyped bodies
+``E201``               ``serialisation.cache.check_cache_alias``
+``I201``, ``W201``     ``serialisation.cache.check_shared_cache`` (deploy)
+``E101``               ``webhooks.checks.check_webhooks_setting``
+=====================  =====================================================
+"""
+
+from django.core import checks
+
+from wagtail_clinic import conf, db
+from wagtail_clinic.api import v3
+from wagtail_clinic.serialisation import cache
+from wagtail_clinic.webhooks.checks import check_webhooks_setting
+
+
+def register_all():
+    """Register every check with Django's check framework.
+
+    Registering the same function twice is harmless (the registry is a
+    set), so calling this again, e.g. from tests, changes nothing.
+    """
+    checks.register(conf.check_settings)
+    # Not Tags.database: those only run with `check --database`.
+    checks.register(db.check_sqlite_settings)
+    checks.register(v3.check_app_order, checks.Tags.compatibility)
+    checks.register(v3.check_install, checks.Tags.compatibility)
+    checks.register(cache.check_cache_alias, checks.Tags.caches)
+    checks.register(cache.check_shared_cache, checks.Tags.caches, deploy=True)
+    checks.register(check_webhooks_setting)
