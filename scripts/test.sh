@@ -4,12 +4,14 @@
 #   1. bootstraps .venv with the project and its "testing" extra,
 #   2. makes sure a local PostgreSQL server, role and database exist
 #      (skipped with SKIP_POSTGRES=1),
-#   3. installs Debian's nodejs/npm and chromium when missing (for the
-#      TypeScript and browser tests),
+#   3. installs Debian's nodejs/npm, chromium and redis-server when missing
+#      (for the TypeScript, browser and cache-outage tests),
 #   4. runs ruff (lint + format check) and Django's migration/system checks,
 #   5. runs the pytest suite, browser tests included, on SQLite and on
 #      PostgreSQL,
-#   6. with COVERAGE=1, measures coverage on the PostgreSQL run and reports it.
+#   6. with COVERAGE=1, measures coverage on the PostgreSQL run and reports it,
+#   7. runs scripts/cluster.sh --short (PostgreSQL, Redis, two gunicorns, a
+#      task worker and Varnish on loopback; skipped with SKIP_CLUSTER=1).
 #
 # Extra arguments go to pytest on both runs, e.g. ./scripts/test.sh -k blocks
 # or ./scripts/test.sh -m "not browser" (skips the Chromium tests).
@@ -72,6 +74,16 @@ fi
 echo "Using $(chromium --version 2>/dev/null | head -n 1)"
 export WAGTAIL_CLINIC_REQUIRE_BROWSER=1
 
+banner "Redis (for the cache-outage tests)"
+# tests/test_cache_outage.py starts and stops its own throwaway redis-server
+# on loopback (scripts/_redis.sh); WAGTAIL_CLINIC_REQUIRE_REDIS=1 makes it
+# fail rather than skip if the server is still missing.
+# shellcheck source=scripts/_redis.sh
+source scripts/_redis.sh
+ensure_redis_installed
+echo "Using $(redis-server --version | head -n 1)"
+export WAGTAIL_CLINIC_REQUIRE_REDIS=1
+
 banner "Lint (ruff)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
@@ -117,4 +129,14 @@ run_pytest env DATABASE_ENGINE=postgres DJANGO_SETTINGS_MODULE=tests.settings \
 if [ "${COVERAGE:-0}" = "1" ]; then
     banner "Coverage"
     .venv/bin/coverage report
+fi
+
+# The production setup across processes (docs/deploy.md): PostgreSQL, Redis,
+# two gunicorn instances, a task worker and Varnish on loopback, scenarios
+# (a)-(e) in short mode (about 2 minutes). SKIP_CLUSTER=1 skips it.
+if [ "${SKIP_CLUSTER:-0}" = "1" ]; then
+    banner "Cluster (skipped: SKIP_CLUSTER=1)"
+else
+    banner "Cluster (scripts/cluster.sh --short)"
+    bash scripts/cluster.sh --short
 fi

@@ -35,7 +35,12 @@ any_text = st.one_of(
         alphabet=st.sampled_from("\r\n\t\x00\x0b\u2028 aZ=+-@<>\"'%;"), max_size=20
     ),
     st.builds(
-        lambda char, size: char * size, st.characters(), st.integers(10_001, 12_000)
+        lambda char, size: char * size,
+        # Encodable characters: a form post (and the test client) cannot
+        # carry a lone surrogate; the JSON endpoint gets those from
+        # tests/test_public_input.py.
+        st.characters(codec="utf-8"),
+        st.integers(10_001, 12_000),
     ),
 )
 huge_text = st.just("x" * 1_100_000)

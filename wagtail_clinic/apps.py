@@ -41,6 +41,11 @@ class WagtailClinicAppConfig(AppConfig):
 
         webhook_signals.connect_signals()
 
+        # Here: the edge-cache purge receivers import the page models.
+        from wagtail_clinic.frontend_cache import signals as frontend_cache_signals
+
+        frontend_cache_signals.connect_signals()
+
         # Here: the invalidation receivers import the models they watch.
         from wagtail_clinic.api import cache_invalidation
 

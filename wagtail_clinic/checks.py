@@ -11,6 +11,9 @@ themselves live beside what they check; none registers itself on import.
 ``E201``               ``serialisation.cache.check_cache_alias``
 ``I201``, ``W201``     ``serialisation.cache.check_shared_cache`` (deploy)
 ``E101``               ``webhooks.checks.check_webhooks_setting``
+``W401``-``W404``,     ``frontend_cache.checks`` (deploy): rate limits on a
+``I401``, ``I402``     per-process cache, Redis outages, ImmediateBackend,
+                       edge-cache purge
 =====================  =====================================================
 """
 
@@ -18,6 +21,7 @@ from django.core import checks
 
 from wagtail_clinic import conf, db
 from wagtail_clinic.api import v3
+from wagtail_clinic.frontend_cache import checks as deploy_checks
 from wagtail_clinic.serialisation import cache
 from wagtail_clinic.webhooks.checks import check_webhooks_setting
 
@@ -36,3 +40,9 @@ def register_all():
     checks.register(cache.check_cache_alias, checks.Tags.caches)
     checks.register(cache.check_shared_cache, checks.Tags.caches, deploy=True)
     checks.register(check_webhooks_setting)
+    checks.register(
+        deploy_checks.check_rate_limit_cache, checks.Tags.caches, deploy=True
+    )
+    checks.register(deploy_checks.check_cache_outage, checks.Tags.caches, deploy=True)
+    checks.register(deploy_checks.check_task_backend, deploy=True)
+    checks.register(deploy_checks.check_frontend_cache, deploy=True)

@@ -65,6 +65,15 @@ DEFAULTS = {
     # Seconds shared caches may keep the clinic API's anonymous responses
     # (Cache-Control: public, max-age=…); ETags make revalidation cheap.
     "API_CACHE_MAX_AGE": 60,
+    # Pages cached at the edge (docs/deploy.md, "Caching pages at the edge"):
+    # an anonymous GET of a live, public article, massage type, index or
+    # appointment request page gets "Cache-Control: public,
+    # max-age=EDGE_CACHE_MAX_AGE, s-maxage=EDGE_CACHE_S_MAXAGE". max-age is
+    # for browsers (keep it small: only shared caches are purged on
+    # publish), s-maxage for Varnish/CDNs. 0 or None for EDGE_CACHE_S_MAXAGE
+    # turns it off. Forms on cached pages need EdgeFormsMiddleware.
+    "EDGE_CACHE_MAX_AGE": 0,
+    "EDGE_CACHE_S_MAXAGE": 300,
     # Keep the API values of live pages (bodies, outlines, structured data,
     # images, the reviewer…) in Django's cache, so a repeated API detail costs
     # only Wagtail's own page lookup. Invalidated by signals on every change

@@ -21,6 +21,7 @@ from wagtail_clinic.booking import service
 from wagtail_clinic.booking.forms import AppointmentRequestForm
 from wagtail_clinic.booking.models import RequestSource, consent_fingerprint
 from wagtail_clinic.db import DatabaseBusy
+from wagtail_clinic.edge.pages import EdgeCacheMixin
 from wagtail_clinic.preview.mixins import HeadlessPreviewMixin
 from wagtail_clinic.public_input.ratelimit import RateLimited
 from wagtail_clinic.serialisation.site import get_default_clinic
@@ -38,7 +39,7 @@ DEFAULT_THANK_YOU_TEXT = _(
 )
 
 
-class AbstractAppointmentRequestPage(HeadlessPreviewMixin, Page):
+class AbstractAppointmentRequestPage(EdgeCacheMixin, HeadlessPreviewMixin, Page):
     """A page with the fixed, privacy-minded appointment request form.
 
     GET shows the form (``?sent=1``: the thank-you text); POST validates and
@@ -193,6 +194,10 @@ class AbstractAppointmentRequestPage(HeadlessPreviewMixin, Page):
         )
 
     def serve(self, request, *args, **kwargs):
+        """``serve_form``, with the edge-cache headers (``EdgeCacheMixin``)."""
+        return self.serve_edge_cached(request, self.serve_form, *args, **kwargs)
+
+    def serve_form(self, request, *args, **kwargs):
         """GET: the form (``?sent=1``: the thank-you text); POST: ``serve_post``."""
         if request.method == "POST":
             return self.serve_post(request)

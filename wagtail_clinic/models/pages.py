@@ -49,6 +49,7 @@ from wagtail_clinic.blocks.streams import (
 )
 from wagtail_clinic.comments.mixins import CommentsMixin
 from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.edge.pages import EdgeCacheMixin
 from wagtail_clinic.fields import ClinicStreamField
 from wagtail_clinic.models.api_fields import (
     IntegerListField,
@@ -247,7 +248,9 @@ class ArticleContextMixin:
         return context
 
 
-class AbstractClinicIndexPage(StructuredDataMixin, HeadlessPreviewMixin, Page):
+class AbstractClinicIndexPage(
+    EdgeCacheMixin, StructuredDataMixin, HeadlessPreviewMixin, Page
+):
     """An index page: an introduction above its children's cards, a page at a time.
 
     Subclasses define ``intro`` (a ``RichTextField``), name the context key of
@@ -285,6 +288,13 @@ class AbstractClinicIndexPage(StructuredDataMixin, HeadlessPreviewMixin, Page):
         """The ``?page=`` page of ``queryset``, ``INDEX_PAGE_SIZE`` items long."""
         paginator = Paginator(queryset, clinic_settings.INDEX_PAGE_SIZE)
         return paginator.get_page(request.GET.get("page"))
+
+    def get_cached_paths(self):
+        """``/`` and each ``?page=`` of the listing: what an edge cache may
+        hold for this page (purged with it, see docs/deploy.md)."""
+        paginator = Paginator(self.get_listed_pages(), clinic_settings.INDEX_PAGE_SIZE)
+        pages = paginator.num_pages if paginator.num_pages > 1 else 0
+        return ["/", *(f"/?page={number}" for number in range(1, pages + 1))]
 
     def get_context(self, request, *args, **kwargs):
         """Add the page of children (and the listing's extra context)."""
@@ -341,6 +351,7 @@ class ConditionIndexPage(AbstractConditionIndexPage):
 
 
 class AbstractConditionPage(
+    EdgeCacheMixin,
     StructuredDataMixin,
     ReviewDatesMixin,
     HeadlessPreviewMixin,
@@ -555,6 +566,13 @@ class AbstractMassageTypeIndexPage(AbstractClinicIndexPage):
             .only("pk", "title", "slug", "condition_name")
         )
 
+    def get_cached_paths(self):
+        """Also the list filtered by each condition (``?condition=<slug>``)."""
+        return [
+            *super().get_cached_paths(),
+            *(f"/?condition={c.slug}" for c in self.get_condition_choices()),
+        ]
+
     def get_listing(self, request):
         """The massage types for ``?condition=`` (a condition's slug), and the filter."""
         choices = list(self.get_condition_choices())
@@ -578,6 +596,7 @@ class MassageTypeIndexPage(AbstractMassageTypeIndexPage):
 
 
 class AbstractMassageTypePage(
+    EdgeCacheMixin,
     StructuredDataMixin,
     HeadlessPreviewMixin,
     AlsoKnownAsMixin,

@@ -10,9 +10,13 @@ A hit is counted (atomically, with ``add``/``incr``) *before* the request is
 stored, so that concurrent requests can never exceed the limit, and given
 back (``decr``) when the request is refused or its write fails: only stored
 requests (and spam answered as stored) spend a client's quota.
+
+A cache that fails (Redis stopped) fails *open*: the request is accepted
+uncounted and a warning naming only the form is logged (docs/booking.md
+"When the cache is down" says why).
 """
 
-import contextlib
+import logging
 import math
 import re
 import time
@@ -48,6 +52,8 @@ PERIODS = {
     "day": 86400,
 }
 _RATE = re.compile(r"\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*")
+
+logger = logging.getLogger(__name__)
 
 
 class RateLimited(Exception):
@@ -108,15 +114,39 @@ class Hit:
         if self.given_back:
             return
         self.given_back = True
-        # ValueError: the window has ended (the key expired) meanwhile.
-        with contextlib.suppress(ValueError):
+        try:
             cache.decr(self.key)
+        except ValueError:
+            pass  # The window has ended (the key expired) meanwhile.
+        except Exception as error:  # The cache is down: nothing to give back.
+            _log_cache_failure("give back", error)
 
 
 def give_back_hit(hit):
     """Uncount ``hit`` (what ``count_hit`` returned); None is ignored."""
     if hit is not None:
         hit.give_back()
+
+
+def _count(key, period):
+    if cache.add(key, 1, timeout=period):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # Expired between add and incr.
+        cache.set(key, 1, timeout=period)
+        return 1
+
+
+def _log_cache_failure(scope, error):
+    """Warn that a limit was not counted: the scope and the error type only
+    (never the key, which holds the client hash, nor the request)."""
+    logger.warning(
+        "wagtail_clinic: rate limit %r not counted, the cache failed (%s); "
+        "the request is accepted (fail open).",
+        scope,
+        type(error).__name__,
+    )
 
 
 def count_hit(request, *, scope, setting):
@@ -133,7 +163,8 @@ def count_hit(request, *, scope, setting):
 
     Raises:
         RateLimited: with the seconds until the window ends (the refused
-        request is not counted).
+        request is not counted). Never raised when the cache fails: the
+        request is then accepted uncounted (fail open) and None returned.
     """
     rate = parse_rate_setting(setting)
     if rate is None:
@@ -143,14 +174,11 @@ def count_hit(request, *, scope, setting):
     window = int(now // period)
     # The key format is kept across releases: live windows use it.
     key = f"wagtail_clinic:ratelimit:{scope}:{client_key(request)}:{window}"
-    if cache.add(key, 1, timeout=period):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # Expired between add and incr.
-            cache.set(key, 1, timeout=period)
-            count = 1
+    try:
+        count = _count(key, period)
+    except Exception as error:  # The cache is down: fail open (see above).
+        _log_cache_failure(scope, error)
+        return None
     hit = Hit(key)
     if count > limit:
         hit.give_back()
