@@ -21,10 +21,15 @@ PG_APP_DB="${PG_APP_DB:-wagtail_clinic}"
 # `cd /` avoids "could not change directory" noise when postgres cannot read
 # the current directory.
 as_postgres() {
+    # As the postgres superuser over the Unix socket: never with the app
+    # role's PGHOST/PGUSER/PGPASSWORD/PGDATABASE that ensure_postgres exports
+    # (a second ensure_postgres, e.g. scripts/cluster.sh run by test.sh, would
+    # otherwise connect as the app role and get "permission denied").
+    local clean=(env -u PGHOST -u PGUSER -u PGPASSWORD -u PGDATABASE)
     if [ "$(id -u)" -eq 0 ]; then
-        (cd / && runuser -u postgres -- "$@")
+        (cd / && runuser -u postgres -- "${clean[@]}" "$@")
     else
-        (cd / && sudo -u postgres -- "$@")
+        (cd / && sudo -u postgres -- "${clean[@]}" "$@")
     fi
 }
 
