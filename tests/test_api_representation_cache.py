@@ -13,6 +13,8 @@ after-commit invalidation runs as it would in production.
 
 import datetime
 
+from unittest import mock
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -48,6 +50,7 @@ from wagtail_clinic.models import (
 from wagtail_clinic.preview import create_preview
 from wagtail_clinic.serialisation import cache as representation_cache
 from wagtail_clinic.serialisation.cache import (
+    PAGE_VERSION_KEY,
     VERSION_KEY,
     cached_value,
     content_version,
@@ -450,6 +453,147 @@ class TestInvalidation(RepresentationCacheTestCase):
         self.change(self.figure.get_rendition, "fill-10x10")
         self.change(self.figure.get_renditions, "fill-20x20", "fill-30x30")
         self.assertEqual(content_version(), version)
+
+
+class TestTargetedInvalidation(RepresentationCacheTestCase):
+    """A page change replaces only the tokens of the pages that show it."""
+
+    def page_token(self, page):
+        return cache.get(PAGE_VERSION_KEY.format(page.pk))
+
+    def tokens(self, pages):
+        for page in pages:  # Created if missing, as a request would.
+            representation_cache.page_versions(page)
+        return {page.pk: self.page_token(page) for page in pages}
+
+    def stores(self, url):
+        """How many values a request computed and stored (0: a cache hit)."""
+        with mock.patch.object(
+            representation_cache, "_store", wraps=representation_cache._store
+        ) as store:
+            self.get(url)
+        return store.call_count
+
+    def publish(self, page, title):
+        page = self.reload(page)
+        page.title = title
+        self.change(page.save_revision().publish)
+
+    def test_publishing_a_page_leaves_other_pages_cached(self):
+        swedish = make_massage_type(self.massage_index, title="Swedish", slug="sw")
+        self.warm_up()
+        warm = [self.count_queries(url) for url in self.urls()]
+        version = content_version()
+        self.publish(swedish, "Swedish massage")
+        self.publish(self.plain, "Plain, renamed")
+        self.assertEqual(content_version(), version)
+        for url, queries in zip(self.urls(), warm, strict=True):
+            with self.subTest(url=url):
+                self.assertEqual(self.stores(url), 0)
+                self.assertEqual(self.count_queries(url), queries)
+        # The published page itself is rebuilt.
+        swedish_url = f"{CLINIC_API}/pages/{swedish.pk}/"
+        self.assertEqual(self.get(swedish_url)["title"], "Swedish massage")
+
+    def test_publishing_a_massage_type_invalidates_exactly_the_articles_choosing_it(
+        self,
+    ):
+        index = self.article.get_parent()
+        choosing = [
+            make_condition_page(
+                index,
+                slug=f"choosing-{n}",
+                body=article_body(
+                    image=self.figure,
+                    clinic=self.chosen_clinic,
+                    massage_types=[self.deep],
+                    link_page=self.deep,
+                ),
+            )
+            for n in range(2)
+        ]
+        other = make_condition_page(
+            index,
+            slug="other",
+            body=article_body(
+                image=self.figure,
+                clinic=self.chosen_clinic,
+                massage_types=[self.sports],
+                link_page=self.sports,
+            ),
+        )
+        pages = [self.article, *choosing, other, self.deep, self.sports]
+        pages += [self.massage_index, index.specific, self.plain, self.home]
+        before = self.tokens(pages)
+        version = content_version()
+        self.publish(self.deep, "Deep tissue, renamed")
+        after = self.tokens(pages)
+        changed = {pk for pk in before if before[pk] != after[pk]}
+        expected = {self.deep.pk, self.massage_index.pk, self.article.pk}
+        self.assertEqual(changed, expected | {page.pk for page in choosing})
+        self.assertEqual(content_version(), version)
+
+    def test_publishing_an_article_invalidates_the_massage_types_helping_it(self):
+        helping = make_massage_type(
+            self.massage_index,
+            title="Helping",
+            slug="helping",
+            conditions=[self.article],
+        )
+        url = f"{CLINIC_API}/pages/{helping.pk}/"
+        self.warm_up([url, *self.urls(self.sports)])
+        self.publish(self.article, "Back pain, renamed")
+        links = self.get(url)["conditions"]
+        self.assertEqual([link["title"] for link in links], ["Back pain, renamed"])
+        for sports_url in self.urls(self.sports):
+            with self.subTest(url=sports_url):
+                self.assertEqual(self.stores(sports_url), 0)
+
+    def test_renaming_an_index_page_reaches_its_descendants_breadcrumbs(self):
+        def check(data):
+            crumbs = entity(data, "BreadcrumbList")["itemListElement"]
+            self.assertIn("Conditions, renamed", [c["name"] for c in crumbs])
+
+        urls = [f"{CLINIC_API}/pages/{self.article.pk}/"]
+        self.assert_after_change(
+            lambda: self.publish(self.article.get_parent(), "Conditions, renamed"),
+            check,
+            urls,
+        )
+
+    def test_past_the_threshold_the_content_version_is_replaced(self):
+        version = content_version()
+        # Keys: the page, the pages showing it and its tree path.
+        with mock.patch.object(representation_cache, "MAX_INVALIDATED_PAGES", 3):
+            self.publish(self.plain, "Plain, renamed")  # Itself, home, its tree.
+            self.assertEqual(content_version(), version)
+            self.publish(self.deep, "Deep, renamed")  # And its index and article.
+        self.assertNotEqual(content_version(), version)
+
+    def test_hit_rate_under_edits(self):
+        index = self.article.get_parent()
+        articles = [
+            make_condition_page(
+                index,
+                slug=f"article-{n}",
+                body=article_body(
+                    image=self.figure,
+                    clinic=self.chosen_clinic,
+                    massage_types=[self.deep, self.sports],
+                    link_page=self.deep,
+                ),
+            )
+            for n in range(50)
+        ]
+        urls = [f"{CLINIC_API}/pages/{page.pk}/" for page in articles]
+        self.warm_up(urls)
+        hits = requests = 0
+        for round_number in range(5):
+            self.publish(articles[round_number * 7], f"Article, edit {round_number}")
+            for url in urls:
+                hits += self.stores(url) == 0
+                requests += 1
+        self.assertGreaterEqual(hits / requests, 0.9, (hits, requests))
 
 
 class TestDraftsAndPreviews(RepresentationCacheTestCase):

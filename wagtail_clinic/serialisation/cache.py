@@ -24,18 +24,29 @@ cached, so an unpublished or private page still answers 404 at once.
 Key: the page id and its live revision, the rich text format, the request's
 site and origin (API v2 and v3 bodies; v3 page fields have no request and
 depend only on the page's own site), the active language, a fingerprint of
-the settings the values depend on, and a global **content version**.
+the settings the values depend on, and three kinds of version token:
 
-The content version is a random token replaced (:func:`invalidate`)
-whenever anything a value can include changes: a page published,
-unpublished, moved, deleted or saved outside the revision workflow; an image
-or document saved or deleted; a rendition changed or deleted; a clinic, its
-opening hours or a therapist saved or deleted; clinic settings, sites or
-view restrictions changed. It is replaced at once and again after the
-transaction commits, so a value another process computed in between from
-data not committed yet is never reached either. Changes that send no signals
-(``QuerySet.update()``, raw SQL) show only once entries expire
-(``API_REPRESENTATION_CACHE_TIMEOUT``); call :func:`invalidate` after them.
+- the **content version**, global, replaced (:func:`invalidate`) by changes
+  that can show on any page: an image or document saved or deleted, a
+  rendition changed or deleted, a clinic, its opening hours or a therapist
+  saved or deleted, clinic settings, sites or view restrictions changed;
+- the page's own **page version**, replaced (:func:`invalidate_pages`) when
+  the page or a page it shows changes: ``api.cache_invalidation`` bumps the
+  page published, unpublished, moved, deleted or saved outside the revision
+  workflow, its parent (an index lists its children) and the live pages
+  that show it (``locations.showing_page_ids``: the reference index, and
+  many-to-many choosers such as a massage type's conditions);
+- the **tree version** of each ancestor (keyed by its tree path), replaced
+  with the page version of a changed page, because its descendants show its
+  title and URL (breadcrumbs, paths).
+
+So one publish replaces a bounded number of tokens; past
+:data:`MAX_INVALIDATED_PAGES` it replaces the content version instead.
+Tokens are replaced at once and again after the transaction commits, so a
+value another process computed in between from data not committed yet is
+never reached either. Changes that send no signals (``QuerySet.update()``,
+raw SQL) show only once entries expire (``API_REPRESENTATION_CACHE_TIMEOUT``);
+call :func:`invalidate` (or :func:`invalidate_pages`) after them.
 
 Drafts are never cached or served from the cache: only a page that is live
 and was loaded from the database as is (not rebuilt from a revision or a
@@ -71,6 +82,12 @@ logger = logging.getLogger("wagtail_clinic.api")
 #: never serves values written by another release.
 FORMAT_VERSION = 1
 VERSION_KEY = "wagtail_clinic:api-values:version"
+#: The page version of page ``pk`` and the tree version of a tree path.
+PAGE_VERSION_KEY = "wagtail_clinic:api-values:page:{}:version"
+TREE_VERSION_KEY = "wagtail_clinic:api-values:tree:{}:version"
+#: Above this many pages (and tree paths) in one change, replace the content
+#: version instead: one key, whatever the size of the site.
+MAX_INVALIDATED_PAGES = 200
 _KEY_PREFIX = "wagtail_clinic:api-values"
 _STATE_ATTR = "_wagtail_clinic_api_values"
 _EXCLUDED_ATTR = "_wagtail_clinic_no_api_cache"
@@ -178,28 +195,57 @@ def settings_changed(*, setting, **kwargs):
         _alias_is_shared.cache_clear()
 
 
-def content_version():
-    """The current content version (a random token), created if missing.
+def _tokens(keys):
+    """The version tokens stored under ``keys`` (created if missing), in order.
 
-    A token is never reused, so entries written under an evicted version
-    are never reached again. If none can be stored (e.g. ``DummyCache``), a
+    A token is never reused, so entries written under an evicted token are
+    never reached again. If none can be stored (e.g. ``DummyCache``), a
     fresh token makes this request's entries unreachable for any other.
     """
     cache = _cache()
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
-    return version if version is not None else uuid.uuid4().hex
+    found = cache.get_many(keys)
+    missing = [key for key in keys if found.get(key) is None]
+    if missing:
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, None)
+        found.update(cache.get_many(missing))
+    return tuple(found.get(key) or uuid.uuid4().hex for key in keys)
 
 
-def _bump():
+def content_version():
+    """The current content version (a random token), created if missing."""
+    return _tokens([VERSION_KEY])[0]
+
+
+def _tree_paths(path, steplen):
+    """The tree paths of the ancestors of the page at ``path``."""
+    return [path[:end] for end in range(steplen, len(path or ""), steplen)]
+
+
+def page_versions(page):
+    """The tokens an entry of ``page`` is keyed with: content, page, ancestors."""
+    steplen = getattr(type(page), "steplen", 4)
+    keys = [VERSION_KEY, PAGE_VERSION_KEY.format(page.pk)]
+    keys += [
+        TREE_VERSION_KEY.format(path)
+        for path in _tree_paths(getattr(page, "path", ""), steplen)
+    ]
+    return _tokens(keys)
+
+
+def _bump(keys=(VERSION_KEY,)):
     try:
-        _cache().set(VERSION_KEY, uuid.uuid4().hex, None)
+        _cache().set_many({key: uuid.uuid4().hex for key in keys}, None)
     except Exception:
         logger.exception(
             "wagtail_clinic: could not invalidate the API representation cache."
         )
+
+
+def _bump_now_and_on_commit(keys):
+    _bump(keys)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(functools.partial(_bump, keys), robust=True)
 
 
 def invalidate():
@@ -208,9 +254,30 @@ def invalidate():
     The second bump covers values other processes computed in between from
     data that was not committed yet. Never raises.
     """
-    _bump()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_bump, robust=True)
+    _bump_now_and_on_commit((VERSION_KEY,))
+
+
+def invalidate_pages(page_ids=(), tree_paths=()):
+    """Make the values of some pages stale: now and again after the commit.
+
+    Args:
+        page_ids: the pages whose own values changed.
+        tree_paths: the tree paths (``Page.path``) of pages whose descendants'
+            values changed (they show their ancestors' titles and URLs).
+
+    Replaces at most :data:`MAX_INVALIDATED_PAGES` tokens; beyond that, the
+    content version (every value). Never raises.
+    """
+    keys = list(
+        dict.fromkeys(
+            [PAGE_VERSION_KEY.format(pk) for pk in page_ids]
+            + [TREE_VERSION_KEY.format(path) for path in tree_paths if path]
+        )
+    )
+    if len(keys) > MAX_INVALIDATED_PAGES:
+        invalidate()
+    elif keys:
+        _bump_now_and_on_commit(tuple(keys))
 
 
 def _entry_key(page, variant, version):
@@ -224,7 +291,7 @@ def _entry_key(page, variant, version):
             variant,
         )
     )
-    return f"{_KEY_PREFIX}:{page.pk}:{hashlib.sha256(parts.encode()).hexdigest()}"
+    return f"{_KEY_PREFIX}:page:{page.pk}:{hashlib.sha256(parts.encode()).hexdigest()}"
 
 
 _MISSING = object()
@@ -234,7 +301,7 @@ def _entry(page, variant):
     """``(key, entry)`` of ``page`` and ``variant``: read once per page instance."""
     state = page.__dict__.setdefault(_STATE_ATTR, {})
     if "version" not in state:
-        state["version"] = content_version()
+        state["version"] = page_versions(page)
     slot = state.get(variant)
     if slot is None:
         key = _entry_key(page, variant, state["version"])

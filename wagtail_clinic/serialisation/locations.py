@@ -22,6 +22,7 @@ __all__ = [
     "moved_locations",
     "page_location",
     "referencing_live_pages",
+    "showing_page_ids",
     "shown_parent",
     "with_url_path",
 ]
@@ -72,6 +73,66 @@ def referencing_live_pages(page):
     if not ids:
         return []
     return list(Page.objects.live().filter(pk__in=ids).specific(defer=True))
+
+
+def _choosing_models(page_model):
+    """``(model, field name)`` of page many-to-many fields that can choose ``page_model``.
+
+    The reference index leaves many-to-many fields out (e.g. a massage
+    type's ``conditions``).
+    """
+    Page = swapper.load_model("wagtailcore", "Page")
+    found = []
+    for relation in page_model._meta.get_fields(include_hidden=True):
+        if (
+            relation.many_to_many
+            and relation.auto_created
+            and not relation.concrete
+            and issubclass(relation.related_model, Page)
+        ):
+            found.append((relation.related_model, relation.field.name))
+    return found
+
+
+def showing_page_ids(page, limit):
+    """Ids of at most ``limit + 1`` live pages, other than ``page``, showing it.
+
+    Those referring to it in the reference index (a page chooser, a body
+    choosing it), those choosing it in a many-to-many field and its parent
+    if that is a live page listing its children (:func:`shown_parent`). One
+    query each, limited: a result longer than ``limit`` means "too many".
+    """
+    Page = swapper.load_model("wagtailcore", "Page")
+    found = set()
+    parent_path = page.path[: -page.steplen] if page.depth and page.depth > 1 else ""
+    if parent_path:
+        found.update(
+            Page.objects.live()
+            .filter(path=parent_path, depth__gt=1)
+            .values_list("pk", flat=True)
+        )
+    referring = (
+        ReferenceIndex.get_references_to(page)
+        .filter(base_content_type=ContentType.objects.get_for_model(Page))
+        .exclude(object_id=str(page.pk))
+        .values_list("object_id", flat=True)
+        .distinct()[: limit + 1]
+    )
+    ids = [int(pk) for pk in referring]
+    if ids:
+        found.update(
+            Page.objects.live().filter(pk__in=ids).values_list("pk", flat=True)
+        )
+    for model, field_name in _choosing_models(page.specific_class or type(page)):
+        if len(found) > limit:
+            break
+        found.update(
+            model.objects.live()
+            .filter(**{field_name: page.pk})
+            .values_list("pk", flat=True)[: limit + 1]
+        )
+    found.discard(page.pk)
+    return found
 
 
 def shown_parent(parent):
