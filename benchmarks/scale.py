@@ -45,7 +45,6 @@ date, commit and machine.
 import argparse
 import contextlib
 import hashlib
-import importlib.metadata
 import json
 import os
 import platform
@@ -58,6 +57,9 @@ import tempfile
 import time
 
 from pathlib import Path
+
+# Shared with the load test (benchmarks/ is on sys.path when run as a script).
+from load_test import code_version, cpu_model, version
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -264,43 +266,6 @@ def main(argv=None):
 
 
 # Report ---------------------------------------------------------------------
-
-
-def version(package):
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "?"
-
-
-def cpu_model():
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown CPU"
-
-
-def code_version():
-    """The commit measured, and whether the app's code differed from it."""
-    try:
-        commit = subprocess.run(  # noqa: S603
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(  # noqa: S603
-            ["git", "status", "--porcelain", "--", "wagtail_clinic", "example_project"],  # noqa: S607
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "not a git checkout"
-    return f"commit {commit}" + (" plus uncommitted changes" if dirty else "")
 
 
 def _fmt_ms(ms):
