@@ -399,8 +399,39 @@ class TestMassageTypeList(ProblemAssertions, ClinicContentMixin, TestCase):
                 },
             ],
         )
+        self.assertEqual(card.conditions_count, 2)
+        self.assertEqual(
+            card.conditions_url,
+            f"http://testserver{API}/conditions/?massage_type={self.sports.pk}",
+        )
         self.assertEqual(listing.items[0].session_lengths, [60])
         self.assertIsNone(listing.items[0].image)
+
+    def test_cards_embed_the_first_conditions_and_count_them_all(self):
+        """A card names the first 5 conditions by title, counts every live,
+        public one and links to the condition listing of all of them."""
+        extra = [
+            make_condition_page(
+                self.condition_index, title=f"Ache {n}", slug=f"ache-{n}"
+            )
+            for n in range(6)
+        ]
+        draft = make_condition_page(
+            self.condition_index, title="A draft ache", slug="draft-ache", live=False
+        )
+        self.sports.conditions.add(*extra, draft)
+        card = self.get_list(search="sports").items[0]
+        self.assertEqual(
+            [c.title for c in card.conditions], [f"Ache {n}" for n in range(5)]
+        )
+        self.assertEqual(card.conditions_count, 8)
+        listing = self.client.get(card.conditions_url).json()
+        self.assertEqual(listing["count"], 8)
+        self.assertEqual(
+            self.get_list(site="localhost").items[1].conditions_url,
+            f"http://testserver{API}/conditions/?site=localhost"
+            f"&massage_type={self.sports.pk}",
+        )
 
     def test_filter_by_condition_id_or_slug(self):
         for value in (self.back_pain.pk, "back-pain"):
@@ -500,6 +531,8 @@ class TestOpenAPI(TestCase):
                 "image",
                 "session_lengths",
                 "conditions",
+                "conditions_count",
+                "conditions_url",
             },
         )
         self.assertEqual(
@@ -570,6 +603,20 @@ class TestListingQueryCounts(TestCase):
 
     def test_massage_type_list_does_not_grow_with_cards(self):
         self.assert_flat(f"{API}/massage-types/")
+
+    def test_massage_type_list_does_not_grow_with_conditions(self):
+        """3 or 30 conditions per massage type: the same queries."""
+        self.add_content(30)
+        url = f"{API}/massage-types/?limit=5"
+        few = self.count_queries(url)[0]
+        for massage_type in self.massage_types:
+            massage_type.conditions.set(self.conditions)
+        many = self.count_queries(url)[0]
+        self.assertEqual(few, many)
+        self.assertLessEqual(many, LISTING_BUDGET)
+        card = self.client.get(url).json()["items"][0]
+        self.assertEqual(len(card["conditions"]), 5)
+        self.assertEqual(card["conditions_count"], 30)
 
     def test_filtered_lists_do_not_grow_with_cards(self):
         self.add_content(20)

@@ -119,28 +119,29 @@ class VisibilityTreeMixin:
             cls.other_site,
         ]
         massage_index = make_massage_type_index(cls.home, slug="massage-types")
-        cls.massage = make_massage_type(
-            massage_index, title="Visible massage", conditions=conditions
-        )
+        # The "conditions it helps" rows are set directly (as articles
+        # choosing them would): the articles' bodies stay as they are.
+        cls.massage = make_massage_type(massage_index, title="Visible massage")
+        cls.massage.conditions.set(conditions)
         cls.draft_massage = make_massage_type(
             massage_index,
             title="Draft massage SECRET",
             slug="draft-massage",
             live=False,
-            conditions=[cls.public],
         )
+        cls.draft_massage.conditions.set([cls.public])
         cls.private_massage = make_massage_type(
             massage_index,
             title="Private massage SECRET",
             slug="private-massage",
-            conditions=[cls.public],
         )
+        cls.private_massage.conditions.set([cls.public])
         restrict(cls.private_massage, PageViewRestriction.PASSWORD, password="x")
         cls.other_massage = make_massage_type(
             make_massage_type_index(other_home, slug="massage-types"),
             title="Other massage SECRET",
-            conditions=[cls.other_site],
         )
+        cls.other_massage.conditions.set([cls.other_site])
 
         cls.hidden = [
             cls.draft_only,

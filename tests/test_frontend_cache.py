@@ -255,7 +255,7 @@ class TestPurgeOnChange(FrontendCacheTestCase):
     def test_a_failing_purge_never_fails_the_publish(self):
         with (
             mock.patch(
-                "wagtail_clinic.frontend_cache.signals.page_change_urls",
+                "wagtail_clinic.frontend_cache.signals.truncated_change_urls",
                 side_effect=RuntimeError("boom"),
             ),
             self.assertLogs("wagtail_clinic.frontend_cache", "ERROR"),
@@ -270,6 +270,55 @@ class TestPurgeOnChange(FrontendCacheTestCase):
 
         self.assertIn("http://localhost/conditions/back-pain/", urls)
         self.assertNotIn("http://localhost/conditions/neck-pain/", urls)
+
+
+class TestBoundedPurge(FrontendCacheTestCase):
+    """Past WEBHOOK_MAX_PATHS pages: the first ones, the listings, a log line."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        for n in range(4):
+            make_condition_page(
+                cls.conditions,
+                title=f"Article {n}",
+                slug=f"article-{n}",
+                body=[
+                    {"type": "paragraph", "value": f"<p>{page_link(cls.sports)}</p>"}
+                ],
+            )
+
+    def test_past_the_maximum_the_first_pages_and_the_listings(self):
+        with (
+            override_settings(WAGTAIL_CLINIC={"WEBHOOK_MAX_PATHS": 3}),
+            self.assertLogs("wagtail_clinic.frontend_cache", "INFO") as logs,
+        ):
+            purged = self.change(lambda: self.sports.save_revision().publish())
+
+        articles = {path for path in purged if path.startswith("/conditions/")}
+        # The page (its HTML by Wagtail's receivers), its index and the first
+        # article in tree order; then every listing of the site.
+        self.assertEqual(articles, {"/conditions/back-pain/"})
+        self.assertLessEqual(
+            {
+                "/massage/sports/",
+                "/massage/",
+                f"/api/v3/clinic/pages/{self.sports.pk}/shown-on/",
+                "/api/v3/clinic/conditions/",
+                "/api/v3/clinic/massage-types/",
+            },
+            purged,
+        )
+        [line] = logs.output
+        self.assertIn(f"page {self.sports.pk} is shown on 7 pages", line)
+
+    def test_at_the_maximum_every_page(self):
+        with override_settings(WAGTAIL_CLINIC={"WEBHOOK_MAX_PATHS": 7}):
+            purged = self.change(lambda: self.sports.save_revision().publish())
+
+        for n in range(4):
+            self.assertIn(f"/conditions/article-{n}/", purged)
+        self.assertIn("/conditions/back-pain/", purged)
 
 
 @override_settings(

@@ -144,7 +144,7 @@ class ClinicSite:
             hero_image_alt="A stiff neck",
         )
         massage_type = make_massage_type(
-            massage_types, conditions=[neck], image=image, image_alt="A calf"
+            massage_types, image=image, image_alt="A calf"
         )
         back = make_condition_page(
             conditions,
@@ -153,7 +153,9 @@ class ClinicSite:
                 image=image, clinic=clinic, massage_types=[massage_type], link_page=neck
             ),
         )
-        massage_type.conditions.add(back)
+        # The massage type helps back pain, whose body chooses it (the
+        # relation follows the bodies), and neck pain, set directly here.
+        massage_type.conditions.add(neck)
         booking = make_request_page(home)
         comment = make_comment(back)
         reply = make_comment(back, parent=comment, body="Same here.")
@@ -175,6 +177,7 @@ class ClinicSite:
         self.ids = {PLACEHOLDERS[name]: obj.pk for name, obj in objects.items()}
         self.form_token = make_form_token(back.pk)
         self.back, self.booking, self.comment = back, booking, comment
+        self.neck = neck
 
     def _real(self, value):
         if value == FORM_TOKEN:
@@ -299,7 +302,7 @@ def test_anonymous_access_is_the_empty_security_requirement():
 @pytest.mark.django_db
 def test_clinic_errors_are_problem_json():
     operations = clinic_operations(served_document())
-    assert len(operations) == 9
+    assert len(operations) == 10
     for path, method, operation in operations:
         for status, response in operation["responses"].items():
             media_types = set(response.get("content", {}))
@@ -583,6 +586,34 @@ SERVED = [
         lambda s: _get(f"{CLINIC_PREFIX}pages/by-path/?path=/nowhere/"),
     ),
     ("GET /pages/by-path/", 422, lambda s: _get(f"{CLINIC_PREFIX}pages/by-path/")),
+    # Where a page is shown.
+    (
+        "GET /pages/{page_id}/shown-on/",
+        200,
+        lambda s: _get(f"{CLINIC_PREFIX}pages/{s.neck.pk}/shown-on/"),
+    ),
+    (
+        "GET /pages/{page_id}/shown-on/",
+        304,
+        lambda s: _conditional(
+            f"{CLINIC_PREFIX}pages/{s.neck.pk}/shown-on/", "If-None-Match"
+        ),
+    ),
+    (
+        "GET /pages/{page_id}/shown-on/",
+        400,
+        lambda s: _get(f"{CLINIC_PREFIX}pages/{s.neck.pk}/shown-on/?limit=51"),
+    ),
+    (
+        "GET /pages/{page_id}/shown-on/",
+        404,
+        lambda s: _get(f"{CLINIC_PREFIX}pages/99999999/shown-on/"),
+    ),
+    (
+        "GET /pages/{page_id}/shown-on/",
+        422,
+        lambda s: _get(f"{CLINIC_PREFIX}pages/x/shown-on/"),
+    ),
     # Listings.
     (
         "GET /conditions/",

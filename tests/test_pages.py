@@ -299,7 +299,11 @@ class TestCreatePagesInAdmin(ClinicTreeTestCase):
             MassageTypeIndexPage.objects.filter(slug="our-massages").exists()
         )
 
-    def test_create_massage_type_page_with_body_and_conditions(self):
+    def test_create_massage_type_page_with_body_its_conditions_come_from_articles(
+        self,
+    ):
+        """The conditions are not a field of the massage type's form (a
+        posted value is ignored); an article choosing it adds one."""
         condition = make_condition_page(self.condition_index)
         data = nested_form_data(
             {
@@ -328,6 +332,18 @@ class TestCreatePagesInAdmin(ClinicTreeTestCase):
 
         page = MassageTypePage.objects.get(slug="hot-stone-massage")
         self.assertEqual(page.session_lengths, "30,60,90")
+        self.assertEqual(list(page.conditions.all()), [])
+        condition.body = [
+            {
+                "type": "massage_types",
+                "value": {
+                    "heading": "Which massage?",
+                    "intro": "",
+                    "items": [{"page": page.pk, "name": "", "description": ""}],
+                },
+            }
+        ]
+        condition.save_revision().publish()
         self.assertEqual(list(page.conditions.all()), [condition])
         self.assertEqual(
             [child.block_type for child in page.body],
@@ -673,6 +689,29 @@ class TestMassageTypeIndexContext(ClinicTreeTestCase):
         context = self.context(condition="neck-pain")
         self.assertTrue(context["unknown_condition"])
 
+    def test_the_filter_offers_the_conditions_most_massage_types_help(self):
+        hip = make_condition_page(
+            self.condition_index, title="Hip pain", slug="hip-pain"
+        )
+        self.massage_types[2].conditions.set([hip])
+        index = self.massage_index.specific
+        self.assertEqual(list(index.get_condition_choices()), [hip, self.back_pain])
+        # Bounded: the one most massage types help.
+        self.assertEqual(list(index.get_condition_choices(limit=1)), [self.back_pain])
+        self.assertEqual(
+            [p for p in index.get_cached_paths() if "condition" in p],
+            ["/?condition=hip-pain", "/?condition=back-pain"],
+        )
+
+    def test_any_live_condition_filters_even_if_the_filter_does_not_offer_it(self):
+        knee = make_condition_page(
+            self.condition_index, title="Knee pain", slug="knee-pain"
+        )
+        context = self.context(condition="knee-pain")
+        self.assertEqual(context["selected_condition"], knee)
+        self.assertIn(knee, context["condition_choices"])
+        self.assertEqual(list(context["massage_types"]), [])
+
     @override_settings(WAGTAIL_CLINIC={"INDEX_PAGE_SIZE": 2})
     def test_paginates(self):
         pages = {
@@ -911,7 +950,66 @@ class TestRenderEditAndPreview(ClinicTreeTestCase):
         self.assertEqual(labels[:3], ["Content", "Sessions and conditions", "Promote"])
         sessions_tab = soup.select_one("#tab-sessions_and_conditions")
         self.assertIsNotNone(sessions_tab.select_one('[name="session_lengths"]'))
-        self.assertIsNotNone(sessions_tab.select_one('[name="conditions"]'))
+        # Entered once, in the articles: no field here, a read-only list.
+        self.assertIsNone(sessions_tab.select_one('[name="conditions"]'))
+        self.assertIn('"Massage types" section', sessions_tab.get_text())
+
+    def chosen_by(self, massage_type):
+        """The condition names the massage type's sessions tab lists."""
+        _labels, soup = self.tab_labels(massage_type)
+        tab = soup.select_one("#tab-sessions_and_conditions")
+        return [a.get_text(strip=True) for a in tab.select(".clinic-chosen-by__list a")]
+
+    def publish_article_choosing(self, massage_types):
+        data = article_form_data(
+            image=self.image,
+            clinic=self.clinic,
+            therapist=self.therapist,
+            massage_types=massage_types,
+        )
+        data["action-publish"] = "action-publish"
+        response = self.client.post(
+            reverse("wagtailadmin_pages:edit", args=[self.article.pk]), data
+        )
+        self.assertEqual(response.status_code, 302)
+
+    def test_the_sessions_tab_lists_the_articles_choosing_the_massage_type(self):
+        self.massage_type.conditions.clear()
+        self.assertEqual(self.chosen_by(self.massage_type), [])
+        _deep_tissue, shiatsu, sports = self.massage_types
+
+        self.publish_article_choosing([self.massage_type, shiatsu, sports])
+        # By condition name, not the article's long headline.
+        self.assertEqual(self.chosen_by(self.massage_type), ["Back pain"])
+        self.assertEqual(self.chosen_by(shiatsu), ["Back pain"])
+
+        self.publish_article_choosing(self.massage_types)
+        self.assertEqual(self.chosen_by(self.massage_type), [])
+        self.assertEqual(self.chosen_by(shiatsu), ["Back pain"])
+
+    def test_the_sessions_tab_names_at_most_20_articles_and_counts_them_all(self):
+        self.massage_type.conditions.set(
+            [
+                make_condition_page(
+                    self.condition_index,
+                    title=f"A long headline {n:02}",
+                    slug=f"ache-{n}",
+                    condition_name=f"Ache {n:02}",
+                )
+                for n in range(23)
+            ]
+        )
+        _labels, soup = self.tab_labels(self.massage_type)
+        tab = soup.select_one("#tab-sessions_and_conditions")
+        names = [
+            a.get_text(strip=True) for a in tab.select(".clinic-chosen-by__list a")
+        ]
+        self.assertEqual(names, [f"Ache {n:02}" for n in range(20)])
+        text = " ".join(tab.get_text().split())
+        self.assertIn("23 condition articles choose this massage type", text)
+        self.assertIn("and 3 more.", text)
+        usage = reverse("wagtailadmin_pages:usage", args=[self.massage_type.pk])
+        self.assertIsNotNone(tab.select_one(f'a[href="{usage}"]'))
 
     def test_host_condition_page_edit_view_shows_the_extra_field(self):
         _labels, soup = self.tab_labels(self.host_condition)

@@ -7,7 +7,9 @@ import io
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from wagtail.models import (
@@ -39,6 +41,7 @@ from wagtail_clinic.review import (
     status_q,
     unsourced_fact_counts,
 )
+from wagtail_clinic.review.views import MedicalReviewPanel
 
 
 TODAY = datetime.date.today()
@@ -515,6 +518,135 @@ class TestDashboardPanel(ReportTestCase):
         self.login()
         response = self.client.get(reverse("wagtailadmin_home"))
         self.assertContains(response, "The 1 condition article is up to date.")
+
+
+class TestUnsourcedColumnFollowsSave(ReportTestCase):
+    """``unsourced_facts`` is kept by save(): the report's filter reads it."""
+
+    def setUp(self):
+        self.user = self.login()
+
+    def unsourced_titles(self):
+        response = self.client.get(self.url, {"status": "unsourced"})
+        self.assertEqual(response.status_code, 200)
+        return self.titles(response)
+
+    def publish_body(self, page, body):
+        page = ConditionPage.objects.get(pk=page.pk)
+        page.body = body
+        page.save_revision(user=self.user).publish(user=self.user)
+        return ConditionPage.objects.get(pk=page.pk)
+
+    def test_publishing_an_unsourced_fact_lists_the_article_until_sourced(self):
+        self.assertNotIn("Current article", self.unsourced_titles())
+        page = self.publish_body(
+            self.current, [key_fact(), key_fact(source_title="A survey")]
+        )
+        self.assertEqual(page.unsourced_facts, 1)
+        self.assertIn("Current article", self.unsourced_titles())
+        rows = {
+            row.title: row for row in self.client.get(self.url).context["object_list"]
+        }
+        self.assertEqual(rows["Current article"].unsourced_facts, 1)
+        page = self.publish_body(
+            page,
+            [
+                key_fact(source_url="https://health.example/"),
+                key_fact(source_title="A survey"),
+            ],
+        )
+        self.assertEqual(page.unsourced_facts, 0)
+        self.assertNotIn("Current article", self.unsourced_titles())
+        self.assertNotIn("Current article", self.titles(self.client.get(self.url)))
+
+    def test_the_panel_counts_the_column(self):
+        counts = MedicalReviewPanel(self.user).get_counts()
+        self.assertEqual(counts["unsourced"], 1)
+        self.publish_body(self.current, [key_fact()])
+        counts = MedicalReviewPanel(self.user).get_counts()
+        self.assertEqual(counts["unsourced"], 2)
+
+
+class TestReviewQueriesDoNotGrow(WagtailPageTestCase):
+    """The report, its "unsourced" filter and the panel cost the same number
+    of queries with 3 and 30 articles (one page of the report, 50 rows)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        _, cls.home = make_site_tree()
+        cls.index = make_condition_index(cls.home)
+        cls.reviewer = make_therapist(name="Sam Reviewer", credentials="PT")
+        cls.url = reverse("wagtail_clinic_medical_review")
+
+    def setUp(self):
+        self.user = self.login()
+        self.total = 0
+
+    def add_articles(self, total):
+        kinds = (
+            {"last_reviewed": days(-400), "next_review_due": days(-5)},
+            {"reviewed_by": None},
+            {"last_reviewed": days(-10), "body": [key_fact(), key_fact()]},
+        )
+        while self.total < total:
+            kwargs = {"reviewed_by": self.reviewer, **kinds[self.total % 3]}
+            make_condition_page(
+                self.index,
+                title=f"Article {self.total:02}",
+                slug=f"article-{self.total}",
+                **kwargs,
+            )
+            self.total += 1
+
+    def count(self, params=None):
+        self.assertEqual(self.client.get(self.url, params).status_code, 200)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(self.url, params)
+        self.assertEqual(response.status_code, 200)
+        return len(queries), len(response.context["object_list"])
+
+    def panel_queries(self):
+        with CaptureQueriesContext(connection) as queries:
+            html = MedicalReviewPanel(self.user).render_html()
+        self.assertIn("wagtail-clinic-medical-review", html)
+        return len(queries)
+
+    def test_report_filter_and_panel_are_flat(self):
+        found = {}
+        for total in (3, 30):
+            self.add_articles(total)
+            found[total] = {
+                "report": self.count(),
+                "unsourced": self.count({"status": "unsourced"}),
+                "panel": self.panel_queries(),
+            }
+        small, large = found[3], found[30]
+        # Every article of the large site is on the report's first page.
+        self.assertEqual(small["report"][1], 3)
+        self.assertEqual(large["report"][1], 30)
+        self.assertEqual(large["unsourced"][1], 10)
+        self.assertEqual(small["report"][0], large["report"][0], found)
+        self.assertEqual(small["unsourced"][0], large["unsourced"][0], found)
+        self.assertEqual(small["panel"], large["panel"], found)
+        # The panel is one aggregate query.
+        self.assertEqual(large["panel"], 1)
+
+    def test_the_dashboard_is_flat(self):
+        counts = {}
+        for total in (3, 30):
+            self.add_articles(total)
+            home = reverse("wagtailadmin_home")
+            self.client.get(home)
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(home)
+            self.assertContains(
+                response,
+                "10 articles are overdue for review"
+                if total == 30
+                else "1 article is overdue for review",
+            )
+            counts[total] = len(queries)
+        self.assertEqual(counts[3], counts[30], counts)
 
 
 # --- The clinical review workflow task ---------------------------------------------

@@ -7,7 +7,9 @@ the database's query syntax ("unterminated string" on SQLite).
 
 import unicodedata
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
@@ -245,3 +247,48 @@ class TestSearchWords(SearchTestCase):
                 category = unicodedata.category(char)
                 self.assertTrue(char.isalnum() or category.startswith("M"), char)
                 self.assertNotIn(char, "\"'*()^-:+~!&|<>@%_\\ ")
+
+
+class TestSearchIsDoneByTheDatabase(SearchTestCase):
+    """The database counts, orders and limits the matches: the same queries
+    for 3 or 30 matching articles, and only the requested page is loaded."""
+
+    def add_articles(self, total):
+        index = self.back_pain.get_parent()
+        start = getattr(self, "added", 0)
+        self.added = start + total
+        for n in range(start, self.added):
+            make_condition_page(
+                index,
+                title=f"Kneading {n:02}",
+                slug=f"kneading-{n}",
+                condition_name=f"Kneading {n:02}",
+                intro="A kneading massage helps.",
+            )
+
+    def page_of_matches(self):
+        url = f"{API}/conditions/?search=kneading&limit=2&offset=1"
+        self.strict_client.get(url)  # Warm the site root paths.
+        with CaptureQueriesContext(connection) as queries:
+            response = self.strict_client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return len(queries), response.json()
+
+    def test_query_count_and_page_do_not_grow_with_matches(self):
+        self.add_articles(3)
+        few, listing = self.page_of_matches()
+        self.assertEqual(listing["count"], 3)
+        self.assertEqual(
+            [item["title"] for item in listing["items"]],
+            ["Kneading 01", "Kneading 02"],
+        )
+        self.add_articles(30)
+        many, listing = self.page_of_matches()
+        self.assertEqual(few, many)
+        self.assertLessEqual(many, 6)
+        self.assertEqual(listing["count"], 33)
+        self.assertEqual(len(listing["items"]), 2)
+
+    def test_pages_of_other_types_matching_the_words_are_not_listed(self):
+        # "meridians" is in the massage type's summary, not in an article.
+        self.assertEqual(self.ids(f"{API}/conditions/", "meridians"), set())

@@ -21,8 +21,9 @@ import time_machine
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task_backends
@@ -38,7 +39,7 @@ from tests.utils import (
     page_link,
 )
 from wagtail_clinic.models import WebhookDelivery
-from wagtail_clinic.webhooks import signals
+from wagtail_clinic.webhooks import payloads, signals
 from wagtail_clinic.webhooks.checks import check_webhooks_setting
 from wagtail_clinic.webhooks.delivery import deliver, encode_payload, send, signature
 from wagtail_clinic.webhooks.endpoints import get_endpoints
@@ -217,6 +218,12 @@ class TestPublishWebhook(WebhookTestCase):
             payload["paths"],
             ["/massage/sports/", "/massage/", "/conditions/back-pain/"],
         )
+        self.assertEqual(payload["paths_total"], 3)
+        self.assertIs(payload["purge_all"], False)
+        self.assertEqual(
+            payload["paths_url"],
+            f"http://localhost/api/v3/clinic/pages/{self.sports.pk}/shown-on/",
+        )
         self.assertTrue(datetime.datetime.fromisoformat(payload["timestamp"]))
         self.assertEqual(WebhookDelivery.objects.get().payload, payload)
 
@@ -311,6 +318,8 @@ class TestOtherEvents(WebhookTestCase):
         self.assertEqual(
             self.receiver.requests[0]["headers"]["X-Clinic-Event"], "page.unpublished"
         )
+        # Not live any more: nothing to list; the paths are all here.
+        self.assertIsNone(payload["paths_url"])
 
     def test_delete(self):
         with self.captureOnCommitCallbacks(execute=True):
@@ -327,6 +336,8 @@ class TestOtherEvents(WebhookTestCase):
             payload["paths"],
             ["/massage/sports/", "/massage/", "/conditions/back-pain/"],
         )
+
+        self.assertIsNone(payload["paths_url"])
 
     def test_deleting_a_section_sends_one_event_per_live_page(self):
         with self.captureOnCommitCallbacks(execute=True):
@@ -394,6 +405,145 @@ class TestOtherEvents(WebhookTestCase):
             self.sports.move(self.other_massage, pos="right")
 
         self.assertEqual(self.receiver.requests, [])
+
+
+def choosing_body(massage_type):
+    """An article body choosing ``massage_type`` (a massage_types block)."""
+    return [
+        {
+            "type": "massage_types",
+            "value": {
+                "heading": "Types",
+                "intro": "",
+                "items": [{"page": massage_type.pk, "name": "", "description": ""}],
+            },
+        }
+    ]
+
+
+class TestBoundedPayload(WebhookTestCase):
+    """WEBHOOK_MAX_PATHS: a few paths, the total and a link to the others."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        # Five live articles choose the massage type (back-pain and four more).
+        for n in range(4):
+            make_condition_page(
+                cls.conditions,
+                title=f"Article {n}",
+                slug=f"article-{n}",
+                body=choosing_body(cls.sports),
+            )
+
+    def test_past_the_maximum_the_payload_links_to_the_paths(self):
+        with webhook_settings(self.endpoint, WEBHOOK_MAX_PATHS=2):
+            self.publish(self.sports)
+
+        (payload,) = self.receiver.payloads()
+        self.assertEqual(payload["paths"], ["/massage/sports/", "/massage/"])
+        # The page, its index and the five live articles (not the draft).
+        self.assertEqual(payload["paths_total"], 7)
+        self.assertIs(payload["purge_all"], True)
+        url = payload["paths_url"]
+        prefix = "http://localhost"
+        self.assertTrue(url.startswith(prefix + "/api/v3/clinic/pages/"), url)
+
+        listed, offset = [], 0
+        while True:
+            response = self.client.get(
+                url[len(prefix) :], {"offset": offset, "limit": 3}
+            )
+            self.assertEqual(response.status_code, 200, response.content)
+            body = response.json()
+            self.assertEqual(body["count"], payload["paths_total"])
+            if not body["items"]:
+                break
+            listed += [item["path"] for item in body["items"]]
+            offset += 3
+        self.assertEqual(len(listed), 7)
+        self.assertEqual(listed[:2], payload["paths"])
+        self.assertEqual(
+            sorted(listed[2:]),
+            [
+                "/conditions/article-0/",
+                "/conditions/article-1/",
+                "/conditions/article-2/",
+                "/conditions/article-3/",
+                "/conditions/back-pain/",
+            ],
+        )
+
+    def test_at_the_maximum_nothing_is_cut(self):
+        with webhook_settings(self.endpoint, WEBHOOK_MAX_PATHS=7):
+            self.publish(self.sports)
+
+        (payload,) = self.receiver.payloads()
+        self.assertEqual(len(payload["paths"]), 7)
+        self.assertEqual(payload["paths_total"], 7)
+        self.assertIs(payload["purge_all"], False)
+
+    def test_a_move_past_the_maximum(self):
+        new_index = make_massage_type_index(
+            self.home, title="Therapies", slug="therapies"
+        )
+        self.receiver.requests.clear()
+        with (
+            webhook_settings(self.endpoint, WEBHOOK_MAX_PATHS=3),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            self.sports.move(new_index, pos="last-child")
+
+        (payload,) = self.receiver.payloads()
+        self.assertEqual(len(payload["paths"]), 3)
+        # Old and new paths, both indexes and the five articles.
+        self.assertEqual(payload["paths_total"], 9)
+        self.assertIs(payload["purge_all"], True)
+
+
+class TestPayloadQueries(TestCase):
+    """Building a payload costs the same queries for 3 and 30 referring pages."""
+
+    @classmethod
+    def setUpTestData(cls):
+        _root, home = make_site_tree()
+        conditions = make_condition_index(home, slug="conditions")
+        massage_index = make_massage_type_index(home, slug="massage")
+        cls.few = make_massage_type(massage_index, slug="few")
+        cls.many = make_massage_type(massage_index, title="Many", slug="many")
+        for massage_type, number in ((cls.few, 3), (cls.many, 30)):
+            for n in range(number):
+                make_condition_page(
+                    conditions,
+                    title=f"{massage_type.slug} {n}",
+                    slug=f"{massage_type.slug}-{n}",
+                    body=choosing_body(massage_type),
+                )
+
+    def count_queries(self, page):
+        payloads.page_payload("page.published", page)  # Warm the site cache.
+        with CaptureQueriesContext(connection) as queries:
+            payload = payloads.page_payload("page.published", page)
+        return len(queries), payload
+
+    def test_flat(self):
+        for max_paths in (2, 100):
+            with (
+                self.subTest(max_paths=max_paths),
+                override_settings(WAGTAIL_CLINIC={"WEBHOOK_MAX_PATHS": max_paths}),
+            ):
+                few, few_payload = self.count_queries(self.few)
+                many, many_payload = self.count_queries(self.many)
+                self.assertEqual(few_payload["paths_total"], 5)
+                self.assertEqual(many_payload["paths_total"], 32)
+                self.assertLessEqual(len(many_payload["paths"]), max_paths)
+                if max_paths == 2:
+                    self.assertEqual(many, few)
+                    self.assertLessEqual(few, 3)
+                else:
+                    # Not cut: no count query either way.
+                    self.assertEqual(many, few)
+                    self.assertLessEqual(few, 2)
 
 
 class TestFailures(WebhookTestCase):

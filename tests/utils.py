@@ -104,15 +104,43 @@ def make_massage_type_index(parent, **kwargs):
 
 
 def make_massage_type(parent, conditions=(), **kwargs):
-    """A massage type page, optionally helping the given condition pages."""
+    """A massage type page, optionally helping the given condition pages.
+
+    The relation is entered in the articles (see ``choose_massage_types``).
+    """
     kwargs.setdefault("title", "Sports massage")
     kwargs.setdefault("summary", "Targets the muscles you use in your sport.")
     kwargs.setdefault("session_lengths", "30,60,90")
     page = _add_page(parent, MassageTypePage, kwargs)
-    if conditions:
-        page.conditions.set(conditions)
-        page.save()
+    for condition in conditions:
+        choose_massage_types(condition, [page])
     return page
+
+
+def choose_massage_types(article, massage_types):
+    """Add a "Massage types" section choosing ``massage_types`` to ``article``.
+
+    Saves the article's body, as publishing does: the massage types then
+    list it among the conditions they help. Returns the saved article.
+    """
+    article = type(article).objects.get(pk=article.pk)
+    body = list(article.body.raw_data)
+    body.append(
+        {
+            "type": "massage_types",
+            "value": {
+                "heading": "Massage that helps",
+                "intro": "",
+                "items": [
+                    {"page": page.pk, "name": "", "description": ""}
+                    for page in massage_types
+                ],
+            },
+        }
+    )
+    article.body = body
+    article.save(update_fields=["body"], clean=False)
+    return article
 
 
 def set_default_clinic(site, clinic):

@@ -102,6 +102,10 @@ DEFAULTS = {
     # Page models that trigger webhooks, as "app_label.ModelName" labels;
     # None means every page type of the site.
     "WEBHOOK_PAGE_MODELS": None,
+    # Most paths a webhook payload lists (and most pages whose URLs an
+    # edge-cache purge lists). Past it the payload says "purge_all" and
+    # gives "paths_url", an API operation listing every path page by page.
+    "WEBHOOK_MAX_PATHS": 100,
     # Seconds to wait for a frontend to answer a webhook.
     "WEBHOOK_TIMEOUT": 5,
     # Attempts per delivery (the first one included) before giving up.

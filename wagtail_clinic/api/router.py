@@ -28,7 +28,7 @@ from ninja import Router
 from ninja.decorators import decorate_view
 from wagtail.api.rich_text import RichTextOutputFormat
 
-from wagtail_clinic.api import listings
+from wagtail_clinic.api import listings, shown_on
 from wagtail_clinic.api.caching import api_cache
 from wagtail_clinic.api.visibility import PublicScope, find_site, page_detail
 from wagtail_clinic.booking import api as booking_api
@@ -90,6 +90,7 @@ def build_router(page_detail_schema):
     for child in (
         preview_api.build_router(page_detail_schema),
         listings.router,
+        shown_on.router,
         booking_api.router,
         comments_api.router,
     ):

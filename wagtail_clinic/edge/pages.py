@@ -18,10 +18,15 @@ then served as before (the forms with a CSRF token), and only the
 never-cacheable cases above get ``private, no-store``.
 """
 
+import contextlib
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from wagtail.blocks import StreamValue
 
 from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.serialisation import fragments as html_fragments
+from wagtail_clinic.structured_data.mixins import load_shown_objects
 
 
 __all__ = [
@@ -124,6 +129,20 @@ def _check_rendered(request, response):
     return response
 
 
+@contextlib.contextmanager
+def _body_left_out(page):
+    """While inside: ``page.body`` is empty (it is put back on leaving)."""
+    body = page.__dict__.get("body")
+    if not isinstance(body, StreamValue):
+        yield
+        return
+    page.__dict__["body"] = StreamValue(body.stream_block, [])
+    try:
+        yield
+    finally:
+        page.__dict__["body"] = body
+
+
 class EdgeCacheMixin:
     """Edge-cache headers for a page type; put it first in the bases.
 
@@ -139,9 +158,36 @@ class EdgeCacheMixin:
         """Whether this response may be stored by shared caches."""
         return edge_cache_state(self, request) == PUBLIC
 
+    #: The layout whose ``{% clinic_cached_fragment %}`` parts are cached,
+    #: with the page's own template (their files are part of the key).
+    html_fragment_layout = "wagtail_clinic/article_base.html"
+    #: The fragment that holds everything built from the prepared body
+    #: (outline, citations, chosen objects): when it is cached, the body is
+    #: not prepared at all.
+    html_body_fragment = "article"
+
     def get_context(self, request, *args, **kwargs):
-        """The page's context, with ``clinic_edge_cacheable``."""
-        context = super().get_context(request, *args, **kwargs)
+        """The page's context, with ``clinic_edge_cacheable`` and its fragments.
+
+        ``clinic_page_fragments`` (``serialisation.fragments.PageFragments``)
+        serves the cached parts of the page's HTML. When the part built from
+        the body is cached, the pages below this mixin prepare an empty body
+        instead (no chosen objects, renditions or links are loaded, and
+        ``outline`` and ``citations`` are empty): their HTML is in the cache.
+        Otherwise the images and therapist the page chooses itself (hero
+        image, reviewer) are loaded in one query (``load_shown_objects``).
+        """
+        fragments = html_fragments.PageFragments(
+            self,
+            request,
+            (self.get_template(request, *args, **kwargs), self.html_fragment_layout),
+        )
+        skip_body = fragments.get(self.html_body_fragment) is not None
+        if not skip_body and self.pk is not None and self._state.db is not None:
+            load_shown_objects(self)
+        with _body_left_out(self) if skip_body else contextlib.nullcontext():
+            context = super().get_context(request, *args, **kwargs)
+        context[html_fragments.CONTEXT_NAME] = fragments
         context[CONTEXT_NAME] = (
             self.is_edge_cacheable(request) and edge_forms_middleware_installed()
         )

@@ -22,7 +22,12 @@ from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import AbstractPage
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from wagtail_clinic.frontend_cache.paths import configured, move_urls, page_change_urls
+from wagtail_clinic.frontend_cache.paths import (
+    configured,
+    move_urls,
+    page_change_urls,
+    truncated_change_urls,
+)
 
 
 logger = logging.getLogger(__name__)
@@ -64,7 +69,18 @@ def _purge_page_change(instance):
     if page is None:
         return  # Deleted in the same transaction: the delete purges it.
     # Its own HTML URLs: Wagtail's receivers (check W403 says when missing).
-    purge(page_change_urls(page, page.get_parent(), include_own_html=False))
+    urls, affected = truncated_change_urls(page, include_own_html=False)
+    if affected.truncated:
+        # Wagtail's backends have no "purge everything": the first pages
+        # and the listings are purged, the rest expire by their max-age.
+        logger.info(
+            "wagtail_clinic: page %s is shown on %s pages; purged the first %s "
+            "and the listings, the others expire with their cache lifetime",
+            page.pk,
+            affected.total,
+            len(affected.pages),
+        )
+    purge(urls)
 
 
 @_never_raises
@@ -102,7 +118,7 @@ def on_pre_delete(sender, instance, **kwargs):
     # While the page and the references to it still exist; a savepoint
     # keeps the deleting transaction usable should a query fail.
     with transaction.atomic():
-        urls = page_change_urls(instance, instance.get_parent())
+        urls = page_change_urls(instance)
     _after_commit(lambda: purge(urls))
 
 

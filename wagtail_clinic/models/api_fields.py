@@ -11,17 +11,36 @@ needs one: page URLs are built from the cached site root paths instead.
 The values of live pages are kept in the representation cache (see
 ``serialisation.cache``): a field's ``to_representation`` decorated with
 ``cached_representation`` runs once per page, revision and content change.
+
+A listing (API v2's ``/api/v2/pages/?type=…&fields=…``, a ``ListSerializer``)
+loads what these fields need for its whole page of results at once
+(``prepare_listing``), the first time one of them misses the cache: the
+images with their renditions, the therapists, the locales, the objects the
+bodies choose and the breadcrumb ancestors. A listing then costs the same
+number of queries for 5 items or 20.
 """
 
-from rest_framework.fields import Field
+from collections import defaultdict
 
-from wagtail_clinic.blocks.choosers import prefetch_card_images
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import ForeignKey, Prefetch, prefetch_related_objects
+from rest_framework.fields import Field
+from rest_framework.serializers import ListSerializer
+from wagtail.blocks import StreamValue
+from wagtail.images import get_image_model
+
+from wagtail_clinic.blocks.choosers import (
+    prefetch_card_images,
+    rendition_prefetch,
+    renditions_in_one_query,
+)
 from wagtail_clinic.blocks.schemas import ClinicOutlineEntry
 from wagtail_clinic.blocks.streams import outline
 from wagtail_clinic.serialisation.cache import CachedFieldMixin, cached_representation
 from wagtail_clinic.serialisation.representations import (
     image_representation,
     page_representation,
+    remember_ancestors,
     therapist_representation,
 )
 from wagtail_clinic.serialisation.schemas import (
@@ -31,12 +50,142 @@ from wagtail_clinic.serialisation.schemas import (
 )
 
 
-class ClinicField(CachedFieldMixin, Field):
+# --- Listings: one batch per page of results -----------------------------------------
+
+#: Set on a ``ListSerializer`` once ``prepare_listing`` has run for it.
+_PREPARED_ATTR = "_wagtail_clinic_listing_prepared"
+
+
+def _images_with_renditions():
+    return get_image_model().objects.prefetch_related(rendition_prefetch())
+
+
+def _stream_fields(serializer):
+    """Names of the StreamFields a (child) serializer outputs."""
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    if model is None:
+        return []
+    names = []
+    for field in serializer.fields.values():
+        source = getattr(field, "source", None)
+        model_field = _model_field(model, source)
+        if model_field is not None and hasattr(model_field, "stream_block"):
+            names.append(source)
+    return names
+
+
+def _model_field(model, name):
+    """``model``'s field ``name``, or None (a method, ``"*"``…)."""
+    try:
+        return model._meta.get_field(name)
+    except (FieldDoesNotExist, TypeError):
+        return None
+
+
+def convert_streams(stream_values):
+    """Convert the blocks of several ``StreamValue``s together.
+
+    Each block type is converted once for all the streams
+    (``bulk_to_python``), so the chooser blocks load what all of them choose
+    in one query per chooser, and the renditions of all their images in one
+    more (``renditions_in_one_query``). Values already converted, or that
+    are not lazily converted stream values, are left as they are.
+
+    This fills Wagtail's lazy ``StreamValue`` the way its own
+    ``_prefetch_blocks`` does for one stream; if a Wagtail release changes
+    those internals, the streams are simply converted one by one again.
+    """
+    # (id of the stream block, type) -> [(stream, index, raw)]; blocks are
+    # not hashable.
+    pending = defaultdict(list)
+    for stream in stream_values:
+        raw_items = getattr(stream, "_raw_data", None)
+        bound = getattr(stream, "_bound_blocks", None)
+        if not isinstance(stream, StreamValue) or not isinstance(bound, list):
+            continue
+        if not isinstance(raw_items, list) or len(raw_items) != len(bound):
+            continue
+        for index, raw in enumerate(raw_items):
+            if bound[index] is not None or not isinstance(raw, dict):
+                continue
+            if raw.get("type") in stream.stream_block.child_blocks:
+                pending[(id(stream.stream_block), raw["type"])].append(
+                    (stream, index, raw)
+                )
+    if not pending:
+        return
+    with renditions_in_one_query():
+        for (_, type_name), items in pending.items():
+            child_block = items[0][0].stream_block.child_blocks[type_name]
+            values = child_block.bulk_to_python([raw["value"] for _, _, raw in items])
+            for (stream, index, raw), value in zip(items, values, strict=True):
+                stream._bound_blocks[index] = StreamValue.StreamChild(
+                    child_block, value, id=raw.get("id")
+                )
+
+
+def prepare_listing(list_serializer):
+    """Load what a page of API results needs, for all its pages at once.
+
+    Args:
+        list_serializer: the ``ListSerializer`` of a listing (its
+            ``instance`` is the page of results, its ``child`` the page
+            serializer). Runs once per serializer; pages that have loaded a
+            relation already are skipped by Django's prefetching.
+
+    Loads, whatever the number of pages: their locales; what each
+    ``ClinicField`` of the serializer declares (``listing_prefetches``: e.g.
+    hero images with their renditions, reviewers with their photos); the
+    objects their StreamFields choose (``convert_streams``); and their
+    breadcrumb ancestors (``remember_ancestors``).
+    """
+    if getattr(list_serializer, _PREPARED_ATTR, False):
+        return
+    setattr(list_serializer, _PREPARED_ATTR, True)
+    instance = list_serializer.instance
+    if instance is None:
+        return
+    pages = [page for page in instance if getattr(page, "pk", None) is not None]
+    if len(pages) < 2:
+        return  # Nothing to share between pages.
+    child = list_serializer.child
+    by_model = defaultdict(list)
+    for page in pages:
+        by_model[type(page)].append(page)
+    fields = [f for f in child.fields.values() if isinstance(f, ClinicField)]
+    for model, group in by_model.items():
+        if any(f.name == "locale" for f in model._meta.concrete_fields):
+            prefetch_related_objects(group, "locale")
+        for field in fields:
+            for lookup in field.listing_prefetches(model):
+                prefetch_related_objects(group, lookup)
+    convert_streams(
+        getattr(page, name, None) for name in _stream_fields(child) for page in pages
+    )
+    remember_ancestors(pages)
+
+
+class ListingBatchMixin:
+    """Runs ``prepare_listing`` before a field reads its first value in a listing.
+
+    Sits under ``CachedFieldMixin``, so it only runs when a value is not in
+    the representation cache: a warm listing loads nothing in advance.
+    """
+
+    def get_attribute(self, instance):
+        root = self.root
+        if self.cache_representation and isinstance(root, ListSerializer):
+            prepare_listing(root)
+        return super().get_attribute(instance)
+
+
+class ClinicField(CachedFieldMixin, ListingBatchMixin, Field):
     """A read-only field; ``request`` is the request when there is one (v2).
 
     Subclasses decorate ``to_representation`` with ``cached_representation``
     to keep its values in the representation cache, or set
-    ``cache_representation = False``.
+    ``cache_representation = False``. In a listing, ``listing_prefetches``
+    names what to load for all its pages at once (see ``prepare_listing``).
     """
 
     def __init__(self, **kwargs):
@@ -48,6 +197,10 @@ class ClinicField(CachedFieldMixin, Field):
         """The request (API v2), or None (API v3)."""
         # The root serializer's context in v2; empty in v3.
         return self.context.get("request")
+
+    def listing_prefetches(self, model):
+        """Lookups for ``prefetch_related_objects`` on a listing's ``model`` pages."""
+        return []
 
 
 class PageImageField(ClinicField):
@@ -64,6 +217,10 @@ class PageImageField(ClinicField):
         kwargs["source"] = "*"
         super().__init__(**kwargs)
 
+    def listing_prefetches(self, model):
+        """The image with its renditions."""
+        return [Prefetch(self.image_attr, queryset=_images_with_renditions())]
+
     @cached_representation
     def to_representation(self, value) -> ClinicImage | None:
         """The image and its alt text, or None."""
@@ -74,6 +231,22 @@ class PageImageField(ClinicField):
 
 class TherapistField(ClinicField):
     """A therapist (e.g. the medical reviewer) as ``ClinicTherapist``."""
+
+    def listing_prefetches(self, model):
+        """The therapist, with their photo and its renditions."""
+        field = _model_field(model, self.source)
+        if not isinstance(field, ForeignKey):
+            return []
+        therapists = field.related_model.objects.all()
+        photo = next(
+            (f for f in field.related_model._meta.concrete_fields if f.name == "photo"),
+            None,
+        )
+        if isinstance(photo, ForeignKey):
+            therapists = therapists.prefetch_related(
+                Prefetch("photo", queryset=_images_with_renditions())
+            )
+        return [Prefetch(self.source, queryset=therapists)]
 
     @cached_representation
     def to_representation(self, value) -> ClinicTherapist:

@@ -15,18 +15,17 @@ describes itself in schema.org terms (``structured_data_entities``).
 
 import datetime
 
+from collections import Counter
 from functools import reduce
 from operator import or_
 
-from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -40,8 +39,14 @@ from wagtail.images import get_image_model_string
 from wagtail.models import Page
 from wagtail.search import index
 
-from wagtail_clinic.blocks.choosers import loading_page_body, rendition_prefetch
+from wagtail_clinic.blocks.choosers import (
+    MassageTypeChooserBlock,
+    loading_page_body,
+    rendition_prefetch,
+)
 from wagtail_clinic.blocks.citations import collect_citations
+from wagtail_clinic.blocks.clinic import MassageTypesBlock
+from wagtail_clinic.blocks.raw import chosen_ids
 from wagtail_clinic.blocks.streams import (
     ArticleStreamBlock,
     MassageTypeStreamBlock,
@@ -55,12 +60,19 @@ from wagtail_clinic.models.api_fields import (
     IntegerListField,
     OutlineField,
     PageImageField,
-    PageLinksField,
     StringListField,
     TherapistField,
 )
+from wagtail_clinic.models.condition_summary import (
+    FILTER_CONDITIONS,
+    ConditionLinksField,
+    conditions_table,
+    prefixed_q,
+)
+from wagtail_clinic.models.panels import ChoosingArticlesPanel
 from wagtail_clinic.preview.mixins import HeadlessPreviewMixin
-from wagtail_clinic.review.status import ReviewDatesMixin
+from wagtail_clinic.review.status import ReviewDatesMixin, count_unsourced_facts
+from wagtail_clinic.serialisation.cache import invalidate_pages
 from wagtail_clinic.serialisation.richtext import expand_rich_text_in
 from wagtail_clinic.serialisation.site import get_clinic_settings
 from wagtail_clinic.structured_data.entities import (
@@ -412,13 +424,24 @@ class AbstractConditionPage(
         _("last reviewed"),
         null=True,
         blank=True,
+        db_index=True,
         help_text=_("The date of the last clinical review."),
     )
     next_review_due = models.DateField(
         _("next review due"),
         null=True,
         blank=True,
+        db_index=True,
         help_text=_("When the article should be checked again, usually a year later."),
+    )
+    unsourced_facts = models.PositiveIntegerField(
+        _("unsourced key facts"),
+        default=0,
+        editable=False,
+        db_index=True,
+        help_text=_(
+            "How many key facts of the saved body cite no source (kept by save())."
+        ),
     )
     comments_enabled = models.BooleanField(
         _("allow reader comments"),
@@ -506,6 +529,66 @@ class AbstractConditionPage(
         if errors:
             raise ValidationError(errors)
 
+    def save(self, *args, **kwargs):
+        """Save, keeping what the body says in columns the reports query.
+
+        ``unsourced_facts`` (the medical review report's filter) and the
+        massage types' ``conditions`` (the articles whose "Massage types"
+        sections choose them) follow the body stored on the page row: the
+        live content once published, as every public listing shows it.
+        """
+        update_fields = kwargs.get("update_fields")
+        body_saved = update_fields is None or "body" in update_fields
+        if body_saved:
+            self.unsourced_facts = count_unsourced_facts(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "unsourced_facts"}
+        result = super().save(*args, **kwargs)
+        if body_saved:
+            self.record_chosen_massage_types()
+        return result
+
+    def chosen_massage_type_ids(self):
+        """Ids of the pages the body's "Massage types" sections choose (no query)."""
+        return chosen_ids(self.body, MassageTypeChooserBlock, within=MassageTypesBlock)
+
+    def record_chosen_massage_types(self):
+        """Make this article one of the ``conditions`` of exactly the massage
+        types its body chooses (one relation, entered once, in the article).
+
+        A few queries per massage type model, whatever the size of the site;
+        the massage types that gained or lost the article have their cached
+        API values invalidated.
+        """
+        chosen = self.chosen_massage_type_ids()
+        changed = set()
+        for model in concrete_subclasses(AbstractMassageTypePage):
+            field = model._meta.get_field("conditions")
+            if not isinstance(self, field.related_model):
+                continue
+            through = field.remote_field.through
+            source = f"{field.m2m_field_name()}_id"
+            target = f"{field.m2m_reverse_field_name()}_id"
+            wanted = set()
+            if chosen:
+                wanted = set(
+                    model.objects.filter(pk__in=chosen).values_list("pk", flat=True)
+                )
+            rows = through.objects.filter(**{target: self.pk})
+            existing = set(rows.values_list(source, flat=True))
+            if existing - wanted:
+                rows.filter(**{f"{source}__in": existing - wanted}).delete()
+            if wanted - existing:
+                through.objects.bulk_create(
+                    [
+                        through(**{source: pk, target: self.pk})
+                        for pk in wanted - existing
+                    ]
+                )
+            changed |= existing ^ wanted
+        if changed:
+            invalidate_pages(page_ids=changed)
+
 
 class ConditionPage(AbstractConditionPage):
     """A condition article, e.g. "Relief from pain in the back"."""
@@ -544,40 +627,67 @@ class AbstractMassageTypeIndexPage(AbstractClinicIndexPage):
         """All the massage types (``get_massage_types()``)."""
         return self.get_massage_types()
 
-    def get_condition_choices(self):
-        """Live conditions that at least one massage type here helps."""
-        fields = [
-            model._meta.get_field("conditions") for model in self._massage_type_models()
-        ]
-        if not fields:
+    def get_condition_choices(self, limit=FILTER_CONDITIONS):
+        """The live, public conditions that the most massage types here help.
+
+        At most ``limit`` of them (the filter's ``<select>`` stays the same
+        size whatever the number of articles), by title. The counting is
+        done by the database: one query per massage type model, plus the
+        view restrictions; ``get_listing`` still accepts any condition.
+        """
+        models = self._massage_type_models()
+        if not models:
             return Page.objects.none()
-        helped = [
-            field.remote_field.through.objects.filter(
-                **{f"{field.m2m_field_name()}__in": field.model.objects.child_of(self)}
-            ).values(field.m2m_reverse_field_name())
-            for field in fields
-        ]
+        condition_model = models[0]._meta.get_field("conditions").related_model
+        visible = Q(live=True) & ~condition_model.objects.private_q()
+        helped = Counter()
+        for model in models:
+            through, source, target = conditions_table(model)
+            rows = (
+                through.objects.filter(
+                    prefixed_q(visible, f"{target}__"),
+                    **{f"{source}__in": model.objects.child_of(self).values("pk")},
+                )
+                .values(target)
+                .annotate(helped=Count(source))
+                .order_by("-helped", f"{target}__title")[:limit]
+            )
+            for row in rows:
+                helped[row[target]] += row["helped"]
+        chosen = [pk for pk, _ in helped.most_common(limit)]
         return (
-            fields[0]
-            .related_model.objects.live()
-            .public()
-            .filter(reduce(or_, (Q(pk__in=ids) for ids in helped)))
+            condition_model.objects.filter(pk__in=chosen)
             .order_by("title")
             .only("pk", "title", "slug", "condition_name")
         )
 
     def get_cached_paths(self):
-        """Also the list filtered by each condition (``?condition=<slug>``)."""
+        """Also the list filtered by each condition of the filter
+        (``?condition=<slug>``): at most ``FILTER_CONDITIONS`` of them."""
         return [
             *super().get_cached_paths(),
             *(f"/?condition={c.slug}" for c in self.get_condition_choices()),
         ]
 
     def get_listing(self, request):
-        """The massage types for ``?condition=`` (a condition's slug), and the filter."""
+        """The massage types for ``?condition=`` (any live, public condition's
+        slug, offered by the filter or not), and the filter."""
         choices = list(self.get_condition_choices())
         slug = request.GET.get("condition", "")
         condition = next((c for c in choices if c.slug == slug), None)
+        models = self._massage_type_models()
+        if slug and condition is None and models:
+            condition_model = models[0]._meta.get_field("conditions").related_model
+            condition = (
+                condition_model.objects.live()
+                .public()
+                .filter(slug=slug)
+                .order_by("pk")
+                .only("pk", "title", "slug", "condition_name")
+                .first()
+            )
+            if condition is not None:
+                choices = sorted([*choices, condition], key=lambda c: c.title)
         return self.get_massage_types(condition), {
             "condition_choices": choices,
             "selected_condition": condition,
@@ -644,12 +754,17 @@ class AbstractMassageTypePage(
         validators=[validate_minutes_list],
         help_text=_("In minutes, separated by commas, e.g. 30, 60, 90."),
     )
-    conditions = ParentalManyToManyField(
+    conditions = models.ManyToManyField(
         "wagtail_clinic.ConditionPage",
         verbose_name=_("conditions it helps"),
         blank=True,
+        editable=False,
         related_name="+",
-        help_text=_("Used to filter the massage-type list by condition."),
+        help_text=_(
+            "The condition articles whose 'Massage types' sections choose this "
+            "massage type; kept by the articles' save() (see "
+            "AbstractConditionPage.record_chosen_massage_types)."
+        ),
     )
     comments_enabled = models.BooleanField(
         _("allow reader comments"),
@@ -668,7 +783,7 @@ class AbstractMassageTypePage(
     ]
     details_panels = [
         FieldPanel("session_lengths"),
-        FieldPanel("conditions", widget=forms.CheckboxSelectMultiple),
+        ChoosingArticlesPanel(),
     ]
     settings_panels = [*Page.settings_panels, FieldPanel("comments_enabled")]
     edit_handler = PanelTabs(
@@ -695,7 +810,7 @@ class AbstractMassageTypePage(
             "session_lengths",
             serializer=IntegerListField(source="session_lengths_list"),
         ),
-        APIField("conditions", serializer=PageLinksField()),
+        APIField("conditions", serializer=ConditionLinksField()),
         APIField("comments_enabled"),
         APIField("structured_data", serializer=StructuredDataField()),
     ]

@@ -14,9 +14,6 @@ dates (so the status filters and the ordering work across the types).
 ``review.hooks`` registers them.
 """
 
-from functools import reduce
-from operator import or_
-
 import django_filters
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -47,12 +44,7 @@ from wagtail_clinic.models.pages import (
     pk_in_any,
 )
 from wagtail_clinic.models.snippets import Therapist
-from wagtail_clinic.review.status import (
-    ReviewStatus,
-    needs_review_q,
-    status_q,
-    unsourced_fact_counts,
-)
+from wagtail_clinic.review.status import ReviewStatus, needs_review_q, status_q
 
 
 #: The status filter's extra choice: articles with unsourced key facts.
@@ -72,6 +64,10 @@ def user_can_see_review_report(user):
 #: The review fields every queryset of the report can filter and order on.
 REVIEW_DATE_FIELDS = ("last_reviewed", "next_review_due")
 
+#: Every column of the condition models the report and the panel query:
+#: the review dates and ``unsourced_facts`` (kept by the pages' ``save()``).
+REVIEW_FIELDS = (*REVIEW_DATE_FIELDS, "unsourced_facts")
+
 
 def condition_types():
     """The concrete condition article models (``AbstractConditionPage``'s)."""
@@ -82,7 +78,9 @@ def reviewable_pages(user):
     """The condition articles ``user`` can edit or publish.
 
     Of the one condition model, or specific pages of all of them with
-    ``REVIEW_DATE_FIELDS`` annotated from their own tables.
+    ``REVIEW_FIELDS`` annotated from their own tables, so the status and
+    "unsourced" filters, the counts and the ordering are the same queries
+    whatever the models.
     """
     models = condition_types()
     if len(models) == 1:
@@ -91,16 +89,16 @@ def reviewable_pages(user):
     pages = PagePermissionPolicy().instances_user_has_any_permission_for(
         user, {"change", "publish"}
     )
-    dates = {
+    columns = {
         name: Coalesce(
             *(
                 Subquery(model.objects.filter(pk=OuterRef("pk")).values(name)[:1])
                 for model in models
             )
         )
-        for name in REVIEW_DATE_FIELDS
+        for name in REVIEW_FIELDS
     }
-    return pages.type(*models).annotate(**dates).specific()
+    return pages.type(*models).annotate(**columns).specific()
 
 
 def with_reviewers(queryset):
@@ -110,18 +108,9 @@ def with_reviewers(queryset):
     return queryset.select_related("reviewed_by")
 
 
-def unsourced_counts_of(queryset):
-    """``unsourced_fact_counts`` of ``queryset``: one query per condition model."""
-    if queryset.model is not Page:
-        return unsourced_fact_counts(queryset)
-    pages = queryset.values("pk")
-    return reduce(
-        or_,
-        (
-            unsourced_fact_counts(model.objects.filter(pk__in=pages))
-            for model in condition_types()
-        ),
-    )
+def unsourced_q():
+    """A ``Q`` for articles with key facts that cite no source (an indexed column)."""
+    return Q(unsourced_facts__gt=0)
 
 
 class ReviewStatusFilter(django_filters.ChoiceFilter):
@@ -132,7 +121,7 @@ class ReviewStatusFilter(django_filters.ChoiceFilter):
         if not value:
             return qs
         if value == UNSOURCED:
-            return qs.filter(pk__in=list(unsourced_counts_of(qs)))
+            return qs.filter(unsourced_q())
         return qs.filter(status_q(value))
 
 
@@ -248,17 +237,22 @@ class MedicalReviewReportView(ReportView):
         # The report lists pages: check the page permissions.
         return PagePermissionPolicy()
 
-    @cached_property
-    def unsourced_counts(self):
-        """``{pk: count}`` of the user's articles with unsourced facts."""
-        return unsourced_counts_of(reviewable_pages(self.request.user))
-
     def get_base_queryset(self):
-        """The user's articles that need a review or cite no source."""
+        """The user's articles that need a review or cite no source.
+
+        Filtered, counted and paginated by the database: the columns it
+        reads (the review dates, ``unsourced_facts``) are indexed, and only
+        the rows of the current page are loaded, with their reviewers and
+        their workflow states (the live status column).
+        """
         pages = reviewable_pages(self.request.user).filter(
-            needs_review_q() | Q(pk__in=list(self.unsourced_counts))
+            needs_review_q() | unsourced_q()
         )
-        return with_reviewers(pages).annotate_approved_schedule()
+        return (
+            with_reviewers(pages)
+            .annotate_approved_schedule()
+            .prefetch_workflow_states()
+        )
 
     def order_queryset(self, queryset):
         """By due date: never-reviewed first, then the most overdue."""
@@ -275,7 +269,7 @@ class MedicalReviewReportView(ReportView):
         return super().order_queryset(queryset)
 
     def decorate_paginated_queryset(self, object_list):
-        """Add the status label, reviewer name and unsourced count."""
+        """Add the status label and the reviewer name (``unsourced_facts`` is a column)."""
         pages = list(object_list)
         for page in pages:
             # review_status and review_due_date are properties of the page.
@@ -283,7 +277,6 @@ class MedicalReviewReportView(ReportView):
             page.reviewer_name = (
                 page.reviewed_by.display_name if page.reviewed_by else ""
             )
-            page.unsourced_facts = self.unsourced_counts.get(page.pk, 0)
         return pages
 
 
@@ -306,16 +299,14 @@ class MedicalReviewPanel(Component):
         self.user = user
 
     def get_counts(self):
-        """How many of the user's articles are in each state."""
-        pages = reviewable_pages(self.user)
-        counts = pages.aggregate(
+        """How many of the user's articles are in each state: one aggregate query."""
+        return reviewable_pages(self.user).aggregate(
             total=Count("pk"),
             overdue=Count("pk", filter=status_q(ReviewStatus.OVERDUE)),
             due_soon=Count("pk", filter=status_q(ReviewStatus.DUE_SOON)),
             never_reviewed=Count("pk", filter=status_q(ReviewStatus.NEVER_REVIEWED)),
+            unsourced=Count("pk", filter=unsourced_q()),
         )
-        counts["unsourced"] = len(unsourced_counts_of(pages)) if counts["total"] else 0
-        return counts
 
     def get_context_data(self, parent_context):
         """The counts and the report links."""

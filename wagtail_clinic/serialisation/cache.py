@@ -48,6 +48,10 @@ never reached either. Changes that send no signals (``QuerySet.update()``,
 raw SQL) show only once entries expire (``API_REPRESENTATION_CACHE_TIMEOUT``);
 call :func:`invalidate` (or :func:`invalidate_pages`) after them.
 
+The rendered HTML of article pages (``serialisation.fragments``) is kept
+in the same entries, under the same keys and tokens, so it goes stale
+with the API values.
+
 Drafts are never cached or served from the cache: only a page that is live
 and was loaded from the database as is (not rebuilt from a revision or a
 preview, see :func:`is_cacheable`) uses it, and preview responses mark their
@@ -348,6 +352,18 @@ def cached_value(page, name, variant, compute):
         value = compute()
         _store(page, name, variant, value)
     return value
+
+
+def peek(page, name, variant, default=None):
+    """The value cached for ``name`` of ``page`` and ``variant``, or ``default``.
+
+    Like :func:`cached_value` without computing anything on a miss (e.g. to
+    decide whether a rendered fragment can be reused before preparing it).
+    """
+    if not is_cacheable(page):
+        return default
+    value = _lookup(page, name, variant)
+    return default if value is _MISSING else value
 
 
 _VARIANT_KEY = "_wagtail_clinic_cache_variant"

@@ -1,12 +1,17 @@
 """Where pages are shown: their URL paths and the pages that show them.
 
-Layer 2 (serialisation). Both the publish webhooks
-(``wagtail_clinic.webhooks.payloads``) and the edge-cache purge
-(``wagtail_clinic.frontend_cache``) need the same answer to "which live
-pages show this page's content": the page itself, its parent (an index page
-lists its children) and the live pages whose content refers to it (e.g. an
-article whose body chooses a massage type). It lives here, below both.
-Imports only Wagtail, Django and swapper.
+Layer 2 (serialisation). The publish webhooks
+(``wagtail_clinic.webhooks.payloads``), the edge-cache purge
+(``wagtail_clinic.frontend_cache``), the API's ``/pages/{id}/shown-on/``
+(``api.shown_on``) and the representation cache's invalidation
+(``api.cache_invalidation``) need the same answer to "which live pages show
+this page's content": the page itself, its parent (an index page lists its
+children), the live pages whose content refers to it (the reference index:
+an article whose body chooses a massage type) and those choosing it in a
+many-to-many field (a massage type's ``conditions``). One definition,
+:func:`showing_pages`, a queryset counted and sliced in the database, so
+the cost does not grow with the number of such pages (a massage type that
+5,000 articles choose). Imports only Wagtail, Django and swapper.
 """
 
 import copy
@@ -14,15 +19,23 @@ import copy
 import swapper
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, F, IntegerField, Q, When
+from django.db.models.functions import Cast
+from django.urls import NoReverseMatch, reverse
 from wagtail.models import ReferenceIndex, Site
 
 
 __all__ = [
+    "OWN_PARENT",
+    "SHOWN_ON_URL_NAME",
+    "AffectedPages",
     "affected_pages",
     "moved_locations",
     "page_location",
     "referencing_live_pages",
     "showing_page_ids",
+    "showing_pages",
+    "shown_on_url",
     "shown_parent",
     "with_url_path",
 ]
@@ -61,27 +74,42 @@ def page_location(page):
     }
 
 
-def referencing_live_pages(page):
-    """Live pages whose content (e.g. a page chooser) refers to ``page``."""
-    Page = swapper.load_model("wagtailcore", "Page")
-    ids = set(
+#: ``affected_pages``'s default ``parent``: the page's own parent, found by
+#: its tree path (no query).
+OWN_PARENT = object()
+
+
+def _page_model():
+    return swapper.load_model("wagtailcore", "Page")
+
+
+def _referring_q(page):
+    """Pages whose content refers to ``page`` in Wagtail's reference index.
+
+    A subquery: the index stores object ids as text, cast back to integers.
+    """
+    Page = _page_model()
+    page_type = ContentType.objects.get_for_model(Page)
+    rows = (
         ReferenceIndex.get_references_to(page)
-        .filter(base_content_type=ContentType.objects.get_for_model(Page))
-        .values_list("object_id", flat=True)
+        # "+ 0": a condition, not an index to search. Without statistics
+        # SQLite otherwise walks every reference *from* a page (the unique
+        # index leads with base_content_type) instead of those to this one.
+        .alias(source_type=F("base_content_type_id") + 0)
+        .filter(source_type=page_type.pk)
+        .annotate(page_id=Cast("object_id", IntegerField()))
+        .values("page_id")
     )
-    ids.discard(str(page.pk))
-    if not ids:
-        return []
-    return list(Page.objects.live().filter(pk__in=ids).specific(defer=True))
+    return Q(pk__in=rows)
 
 
 def _choosing_models(page_model):
-    """``(model, field name)`` of page many-to-many fields that can choose ``page_model``.
+    """``(model, field)`` of page many-to-many fields that can choose ``page_model``.
 
     The reference index leaves many-to-many fields out (e.g. a massage
     type's ``conditions``).
     """
-    Page = swapper.load_model("wagtailcore", "Page")
+    Page = _page_model()
     found = []
     for relation in page_model._meta.get_fields(include_hidden=True):
         if (
@@ -90,49 +118,78 @@ def _choosing_models(page_model):
             and not relation.concrete
             and issubclass(relation.related_model, Page)
         ):
-            found.append((relation.related_model, relation.field.name))
+            found.append((relation.related_model, relation.field))
     return found
+
+
+def _choosing_q(page):
+    """Pages choosing ``page`` in a many-to-many field (a subquery each)."""
+    q = Q(pk__in=[])
+    for _model, field in _choosing_models(page.specific_class or type(page)):
+        through = field.remote_field.through
+        rows = through.objects.filter(
+            **{f"{field.m2m_reverse_field_name()}_id": page.pk}
+        ).values(f"{field.m2m_field_name()}_id")
+        q |= Q(pk__in=rows)
+    return q
+
+
+def _parent_q(page, parent):
+    """The parent that may list ``page`` (not the tree root), or None."""
+    if parent is OWN_PARENT:
+        if not page.depth or page.depth <= 1:
+            return None
+        return Q(path=page.path[: -page.steplen], depth__gt=1)
+    if parent is None:
+        return None
+    return Q(pk=parent.pk, depth__gt=1)
+
+
+def showing_pages(page, parent=OWN_PARENT):
+    """The live pages, other than ``page``, that show it: a queryset.
+
+    Its parent if that is a live page listing its children (not the tree
+    root), the pages referring to it in the reference index (a page
+    chooser, a body choosing it) and those choosing it in a many-to-many
+    field. Ordered: the parent first, then by tree path. One query to
+    slice or count, whatever the number of pages (subqueries, never a list
+    of ids in Python).
+
+    Args:
+        page: the page.
+        parent: its parent (before a move: the old one), None for none, or
+            ``OWN_PARENT`` (default) for its current parent, found by its
+            tree path.
+    """
+    Page = _page_model()
+    q = _referring_q(page) | _choosing_q(page)
+    parent_q = _parent_q(page, parent)
+    order = ["path"]
+    if parent_q is not None:
+        q |= parent_q
+        order.insert(0, Case(When(parent_q, then=0), default=1))
+    return Page.objects.live().filter(q).exclude(pk=page.pk).order_by(*order)
+
+
+def referencing_live_pages(page, limit=None):
+    """Live pages whose content refers to ``page``, at most ``limit`` (specific).
+
+    Those referring to it in the reference index and those choosing it in a
+    many-to-many field.
+    """
+    queryset = showing_pages(page, parent=None)
+    if limit is not None:
+        queryset = queryset[:limit]
+    return list(queryset.specific(defer=True))
 
 
 def showing_page_ids(page, limit):
     """Ids of at most ``limit + 1`` live pages, other than ``page``, showing it.
 
-    Those referring to it in the reference index (a page chooser, a body
-    choosing it), those choosing it in a many-to-many field and its parent
-    if that is a live page listing its children (:func:`shown_parent`). One
-    query each, limited: a result longer than ``limit`` means "too many".
+    The pages of :func:`showing_pages`, in one query: a result longer than
+    ``limit`` means "too many".
     """
-    Page = swapper.load_model("wagtailcore", "Page")
-    found = set()
-    parent_path = page.path[: -page.steplen] if page.depth and page.depth > 1 else ""
-    if parent_path:
-        found.update(
-            Page.objects.live()
-            .filter(path=parent_path, depth__gt=1)
-            .values_list("pk", flat=True)
-        )
-    referring = (
-        ReferenceIndex.get_references_to(page)
-        .filter(base_content_type=ContentType.objects.get_for_model(Page))
-        .exclude(object_id=str(page.pk))
-        .values_list("object_id", flat=True)
-        .distinct()[: limit + 1]
-    )
-    ids = [int(pk) for pk in referring]
-    if ids:
-        found.update(
-            Page.objects.live().filter(pk__in=ids).values_list("pk", flat=True)
-        )
-    for model, field_name in _choosing_models(page.specific_class or type(page)):
-        if len(found) > limit:
-            break
-        found.update(
-            model.objects.live()
-            .filter(**{field_name: page.pk})
-            .values_list("pk", flat=True)[: limit + 1]
-        )
-    found.discard(page.pk)
-    return found
+    return set(showing_pages(page).order_by().values_list("pk", flat=True)[: limit + 1])
 
 
 def shown_parent(parent):
@@ -142,21 +199,64 @@ def shown_parent(parent):
     return None
 
 
-def affected_pages(page, parent):
-    """The page, its live parent and the live pages referring to it.
+class AffectedPages:
+    """The first pages a change of a page makes stale, and how many in all.
+
+    Attributes:
+        pages: ``page`` first, then at most ``limit - 1`` of the live pages
+            showing it (:func:`showing_pages`, in its order), specific.
+        total: the number of pages in all (``page`` included).
+        truncated: whether ``pages`` leaves some out.
+    """
+
+    def __init__(self, pages, total):
+        self.pages = pages
+        self.total = total
+        self.truncated = total > len(pages)
+
+
+def affected_pages(page, parent=OWN_PARENT, *, limit):
+    """The page and the first live pages showing it, with their total.
+
+    Costs the same queries whatever the number of pages showing ``page``:
+    one for the first ``limit - 1`` (plus one per page type among them) and
+    a count only when there are more.
 
     Args:
-        page: the page that changed.
-        parent: its parent (before a move: the old one), or None.
+        page: the page that changed (live or not).
+        parent: as :func:`showing_pages`.
+        limit: the most pages to return (``page`` included), at least 1.
 
     Returns:
-        A list of pages, ``page`` first; the others are live.
+        An :class:`AffectedPages`.
     """
-    pages = [page]
-    parent = shown_parent(parent)
-    if parent is not None:
-        pages.append(parent.specific_deferred)
-    return pages + referencing_live_pages(page)
+    limit = max(1, limit)
+    showing = showing_pages(page, parent)
+    others = list(showing[:limit].specific(defer=True)) if limit > 1 else []
+    if len(others) < limit and limit > 1:
+        total = 1 + len(others)
+    else:
+        total = 1 + showing.count()
+    return AffectedPages([page, *others[: limit - 1]], total)
+
+
+#: The URL name of the operation listing the pages that show a page
+#: (``api.shown_on``), in Wagtail's v3 API namespace.
+SHOWN_ON_URL_NAME = "wagtailapi_v3:clinic_page_shown_on"
+
+
+def shown_on_url(page, location):
+    """Absolute URL of the API operation listing where ``page`` is shown.
+
+    On the page's site (``location`` is its ``page_location``), so the
+    operation answers for that site; None when the host site does not mount
+    the clinic's v3 API.
+    """
+    try:
+        path = reverse(SHOWN_ON_URL_NAME, kwargs={"page_id": page.pk})
+    except NoReverseMatch:
+        return None
+    return location["root_url"] + path
 
 
 def with_url_path(page, url_path):
@@ -166,19 +266,20 @@ def with_url_path(page, url_path):
     return before
 
 
-def moved_locations(page, url_path_before, parent_before):
+def moved_locations(page, url_path_before, parent_before, *, limit=None):
     """Where a move changed what is shown, or [] when no live page moved.
 
     Args:
         page: the moved page (at its new place).
         url_path_before: its ``url_path`` before the move.
         parent_before: its parent before the move.
+        limit: the most pages referring to it to include (None: all).
 
     Returns:
         ``(location, page)`` pairs: the old and new locations of the page and
         of its live descendants, then both parents' and those of the live
-        pages referring to the page (``page_location`` values; unrouted
-        ones left out).
+        pages referring to the page (at most ``limit``; ``page_location``
+        values; unrouted ones left out).
     """
     descendants = page.get_descendants().live().specific(defer=True)
     moved = [p for p in [page, *descendants] if p.live]
@@ -196,5 +297,7 @@ def moved_locations(page, url_path_before, parent_before):
         if shown_parent(parent) is not None:
             parent = parent.specific_deferred
             found.append((page_location(parent), parent))
-    found += [(page_location(other), other) for other in referencing_live_pages(page)]
+    found += [
+        (page_location(other), other) for other in referencing_live_pages(page, limit)
+    ]
     return [(location, shown) for location, shown in found if location]

@@ -21,7 +21,7 @@ from django.utils.html import format_html, linebreaks
 from django.utils.text import Truncator
 from wagtail.api.rich_text import APIRichText
 from wagtail.fields import RichTextField
-from wagtail.models import Site
+from wagtail.models import Page, Site
 from wagtail.rich_text import RichText, expand_db_html, get_text_for_indexing
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
@@ -429,3 +429,39 @@ def site_clinic_settings(page, site_id):
     if site_id not in memo:
         memo[site_id] = settings_for_site(Site(pk=site_id))
     return memo[site_id]
+
+
+def _ancestor_paths(page):
+    steplen = page.steplen
+    return [page.path[: depth * steplen] for depth in range(1, page.depth)]
+
+
+def page_ancestors(page):
+    """``page.get_ancestors()`` as a list (root first), loaded once per page.
+
+    Reuses the ancestors ``remember_ancestors`` loaded for a whole listing.
+    """
+    memo = page_memo(page)
+    if "ancestors" not in memo:
+        memo["ancestors"] = list(page.get_ancestors())
+    return memo["ancestors"]
+
+
+def remember_ancestors(pages):
+    """Load the ancestors of ``pages`` in one query, for ``page_ancestors``.
+
+    Pages whose ancestors are noted already are skipped; the pages share the
+    ancestor instances (generic ``Page`` objects, as ``get_ancestors()``).
+    """
+    pages = [page for page in pages if "ancestors" not in page_memo(page)]
+    paths = {path for page in pages for path in _ancestor_paths(page)}
+    if not paths:
+        return
+    by_path = {
+        ancestor.path: ancestor
+        for ancestor in Page.objects.filter(path__in=paths).order_by("path")
+    }
+    for page in pages:
+        page_memo(page)["ancestors"] = [
+            by_path[path] for path in _ancestor_paths(page) if path in by_path
+        ]

@@ -6,10 +6,50 @@ Clinic's page types override it (see ``models.pages``); any other page that
 uses the mixin is a ``WebPage``.
 """
 
+from wagtail.images.models import AbstractImage
+
+from wagtail_clinic.models.snippets import Therapist
 from wagtail_clinic.structured_data.entities import (
     page_entities,
     structured_data_for_page,
 )
+
+
+def _shown_objects_field(field):
+    related = field.related_model
+    return (
+        field.many_to_one
+        and isinstance(related, type)
+        and issubclass(related, (AbstractImage, Therapist))
+    )
+
+
+def load_shown_objects(page):
+    """Load the images and therapists ``page`` chooses itself in one query.
+
+    Its meta tags, JSON-LD and header show them (the hero image, the
+    reviewer): with two or more set, one query with ``select_related``
+    instead of one per foreign key. Keys loaded already are left alone.
+    """
+    fields = [
+        field
+        for field in type(page)._meta.concrete_fields
+        if _shown_objects_field(field)
+        and getattr(page, field.attname) is not None
+        and not field.is_cached(page)
+    ]
+    if len(fields) < 2 or page.pk is None:
+        return
+    names = [field.name for field in fields]
+    row = (
+        type(page)._base_manager.select_related(*names).only(*names).filter(pk=page.pk)
+    ).first()
+    for field in fields:
+        # Only what the page holds (a preview may have changed a key).
+        if row is not None and getattr(row, field.attname) == getattr(
+            page, field.attname
+        ):
+            setattr(page, field.name, getattr(row, field.name))
 
 
 class StructuredDataMixin:

@@ -11,11 +11,52 @@ from django.utils.translation import gettext, ngettext
 from wagtail.images.shortcuts import get_rendition_or_not_found
 
 from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.serialisation.fragments import CONTEXT_NAME as FRAGMENTS_CONTEXT
 from wagtail_clinic.serialisation.representations import meta_description
 from wagtail_clinic.serialisation.site import site_name
 
 
 register = template.Library()
+
+
+class CachedFragmentNode(template.Node):
+    """``{% clinic_cached_fragment %}``: see :func:`clinic_cached_fragment`."""
+
+    def __init__(self, name, nodelist):
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context):
+        fragments = context.get(FRAGMENTS_CONTEXT)
+        if fragments is None:
+            return self.nodelist.render(context)
+        return fragments.render(self.name, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def clinic_cached_fragment(parser, token):
+    """Cache the HTML inside with the page's API values (``serialisation.fragments``).
+
+    ::
+
+        {% clinic_cached_fragment "article" %}…{% endclinic_cached_fragment %}
+
+    Only for a live page served to an anonymous visitor (never for drafts,
+    previews, signed-in users or private pages) and only in a page's own
+    template context (``clinic_page_fragments``, which ``EdgeCacheMixin``
+    adds); elsewhere it renders its content as it is. Keep anything that
+    differs per visitor (forms with a CSRF token, messages) out of it.
+    The fragment named "article" holds everything built from the page's
+    prepared body (outline, citations, the body itself).
+    """
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][:1] not in "'\"" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(
+            f'{bits[0]} takes one quoted name, e.g. {{% {bits[0]} "article" %}}.'
+        )
+    nodelist = parser.parse(("endclinic_cached_fragment",))
+    parser.delete_first_token()
+    return CachedFragmentNode(bits[1][1:-1], nodelist)
 
 
 @register.simple_tag

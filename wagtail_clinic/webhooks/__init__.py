@@ -2,7 +2,9 @@
 
 When a page is published, unpublished, deleted or moved, every URL in
 ``WAGTAIL_CLINIC["WEBHOOKS"]`` receives a JSON POST listing the paths a
-static or ISR frontend should rebuild. The flow:
+static or ISR frontend should rebuild: at most ``WEBHOOK_MAX_PATHS`` of
+them, with ``paths_total``, ``purge_all`` and ``paths_url`` (the API's
+``/pages/{id}/shown-on/``) for the rest. The flow:
 
 1. A Wagtail signal handler (``signals``) registers a ``transaction.on_commit``
    callback, so nothing is sent for a change that is rolled back, and nothing

@@ -99,6 +99,7 @@ def on_pre_delete(sender, instance, **kwargs):
     payload = safely(_in_savepoint, page_payload, event, instance)
     if payload is not None:
         payload["page"]["live"] = False
+        payload["paths_url"] = None  # The page is gone: nothing to list.
         after_commit(send, event, payload)
 
 

@@ -157,17 +157,10 @@ class Command(BaseCommand):
             },
         )
 
-        # The article lists the massage types, which link back to the article:
-        # on the first run the massage types get their link once it exists.
-        existing_article = (
-            ConditionPage.objects.child_of(condition_index)
-            .filter(slug=demo.BACK_PAIN["slug"])
-            .first()
-        )
+        # The article chooses massage types; they list it among the conditions
+        # they help from its "Massage types" section (the relation is derived).
         massage_types = {
-            data["slug"]: self.load_massage_type(
-                massage_type_index, data, images, existing_article
-            )
+            data["slug"]: self.load_massage_type(massage_type_index, data, images)
             for data in demo.MASSAGE_TYPES
         }
         article = self.load_article(
@@ -178,9 +171,6 @@ class Command(BaseCommand):
             massage_types,
             massage_type_index,
         )
-        if existing_article is None:
-            for data in demo.MASSAGE_TYPES:
-                self.load_massage_type(massage_type_index, data, images, article)
         self.sync_page(
             home,
             StandardPage,
@@ -352,16 +342,10 @@ class Command(BaseCommand):
 
     # Pages -------------------------------------------------------------------
 
-    def load_massage_type(self, parent, data, images, article):
+    def load_massage_type(self, parent, data, images):
         fields = {key: value for key, value in data.items() if key != "body"}
         fields["image"] = images[data["image"]]
-        return self.sync_page(
-            parent,
-            MassageTypePage,
-            fields,
-            body=data["body"],
-            many_to_many={"conditions": [article] if article else []},
-        )
+        return self.sync_page(parent, MassageTypePage, fields, body=data["body"])
 
     def load_article(
         self, parent, clinic, therapist, images, massage_types, massage_type_index
