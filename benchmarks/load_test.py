@@ -144,19 +144,25 @@ def tail(path, lines=30):
     return ""
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_port(ports=None):
+    """A port nothing listens on at 127.0.0.1: any, or the first free of ``ports``."""
+    for port in ports or [0]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise Failed(f"no free port among {list(ports)}")
 
 
 class Gunicorn:
     """gunicorn serving the example site; always stopped on leaving the block."""
 
-    def __init__(self, env, workers, run_dir, log):
+    def __init__(self, env, workers, run_dir, log, port=None):
         self.env = env
         self.workers = workers
-        self.port = free_port()
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.pidfile = Path(run_dir) / "gunicorn.pid"
         self.log = log

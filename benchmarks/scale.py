@@ -40,6 +40,26 @@ and a role that may create databases: it creates a throwaway database,
 grows it from the smallest size to the largest, and drops it at the end.
 ``--write`` adds the table to benchmarks/RESULTS.md (newest first), with the
 date, commit and machine.
+
+``--hit-rate`` measures instead (``--table`` as well) issue 14 item 3: the
+API representation cache's hit rate while an editor publishes, on each
+size of ``--sizes`` and database, about 3 minutes each (``--short
+--hit-rate``: 100 articles, SQLite, 4 s per row, about a minute). gunicorn (2 sync workers,
+port 8310-8319) serves the generated database with the loadtest settings
+plus Redis as Django's cache (two throwaway redis-servers started and
+stopped by ``scripts/_redis.sh``, ports 6390-6399: one for Django's default
+cache, one for the representation cache alone, so that Redis's INFO
+counters attribute each lookup to it, with nothing added to the app). 4
+client threads request the API v2 details of 50 generated articles
+round-robin for ``--hit-rate-seconds`` (30) per row; the editor, a
+subprocess of this script (``--editor``, Django's ORM), publishes one of
+those articles every 2 s, a different one each time (for the cache-off
+server, which runs beside the cache-on one with its own Redis db, other
+articles). Rows, in 3 interleaved rounds: the cache on and off, each
+without and with the editor: requests, req/s, p50, hit rate, lookups per
+request (1.00 when the attribution is exact) and publishes.
+
+    .venv/bin/python benchmarks/scale.py --hit-rate --sizes 1000 --db sqlite
 """
 
 import argparse
@@ -54,12 +74,22 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 
 from pathlib import Path
 
 # Shared with the load test (benchmarks/ is on sys.path when run as a script).
-from load_test import code_version, cpu_model, version
+from load_test import (
+    Failed,
+    Gunicorn,
+    code_version,
+    cpu_model,
+    free_port,
+    tail,
+    version,
+)
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +108,20 @@ REFERENCE_PATH = "/conditions/back-pain/"
 PLAIN_PATH = "/about/"
 MIN_MASSAGE_INDEX = "/massage-types/"
 
+# The hit rate under edits (--hit-rate): gunicorn workers, client threads,
+# articles requested round-robin, seconds between two publishes, seconds per
+# row (and with --short), and where the servers may listen.
+HIT_WORKERS = 2
+HIT_CLIENTS = 4
+HIT_ARTICLES = 50
+HIT_PUBLISH_EVERY = 2.0
+HIT_SECONDS = 30
+HIT_SECONDS_SHORT = 4
+HIT_ROUNDS = 3
+HIT_GOAL = 0.90
+REDIS_PORTS = range(6390, 6400)
+GUNICORN_PORTS = range(8310, 8320)
+
 # Table rows: (key, label). Values are {"ms": float, "queries": int, ...}.
 ROWS = [
     ("massage_listing", "clinic massage-types listing, 20 cards"),
@@ -94,10 +138,12 @@ ROWS = [
     ("v2_listing", "v2 listing `?fields=*`, 20 items, representation cache off"),
     ("massage_index", "massage types index HTML"),
     ("webhook_payload", "webhook payload alone on that publish"),
-    ("article_html", "reference article HTML, warm"),
+    ("article_html", "reference article HTML, warm (representation cache on)"),
     ("plain_html", "plain page HTML (/about/), warm"),
     ("article_html_cold", "reference article HTML, cold (cache cleared)"),
     ("plain_html_cold", "plain page HTML, cold (cache cleared)"),
+    ("article_html_off", "reference article HTML, representation cache off"),
+    ("plain_html_off", "plain page HTML, representation cache off"),
     ("article_api_warm", "reference article API v2 detail, representation cache on"),
     ("plain_api_warm", "plain page API v2 detail, representation cache on"),
     ("article_api_cold", "reference article API v2 detail, representation cache off"),
@@ -130,14 +176,38 @@ def parse_args(argv=None):
         "--cache-dir",
         default=os.path.join(tempfile.gettempdir(), "wagtail-clinic-scale"),
     )
-    parser.add_argument("--hit-rate", action="store_true", help=argparse.SUPPRESS)
-    # Internal: one database and size, in a subprocess.
+    parser.add_argument(
+        "--hit-rate",
+        action="store_true",
+        help="measure the API representation cache's hit rate under edits "
+        "(gunicorn, Redis, an editor publishing) instead of the table",
+    )
+    parser.add_argument(
+        "--table",
+        action="store_true",
+        help="with --hit-rate: measure the table as well",
+    )
+    parser.add_argument(
+        "--hit-rate-seconds",
+        type=float,
+        help=f"seconds of load per hit-rate row (default {HIT_SECONDS}; "
+        f"{HIT_SECONDS_SHORT} with --short)",
+    )
+    # Internal: one database and size, or the editor, in a subprocess.
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--editor", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--ids", help=argparse.SUPPRESS)
+    parser.add_argument("--stop-file", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.short:
-        args.sizes, args.db = "100,300", "sqlite"
+        # The hit rate alone, short: size 100, a few seconds per row.
+        args.sizes, args.db = ("100" if args.hit_rate else "100,300"), "sqlite"
+    if args.hit_rate_seconds is None:
+        args.hit_rate_seconds = HIT_SECONDS_SHORT if args.short else HIT_SECONDS
+    args.measure_table = args.table or not args.hit_rate
     args.size_list = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     args.db_list = [d.strip() for d in args.db.split(",") if d.strip()]
     for db in args.db_list:
@@ -223,6 +293,8 @@ def run_worker(args, db, size, run_dir, pg_name=None):
     out = run_dir / f"result-{db}-{size}.json"
     command = [sys.executable, str(Path(__file__).resolve()), "--worker"]
     command += ["--db", db, "--size", str(size), "--out", str(out)]
+    if not args.measure_table:
+        command.append("--generate-only")
     started = time.perf_counter()
     subprocess.run(  # noqa: S603 (our own script)
         command, env=worker_env(args, db, run_dir, pg_name), cwd=ROOT, check=True
@@ -231,7 +303,8 @@ def run_worker(args, db, size, run_dir, pg_name=None):
     result["seconds"] = time.perf_counter() - started
     print(
         f"  {db} {size}: generated in {result['generate_s']:.1f} s "
-        f"({result['source']}), measured in {result['measure_s']:.1f} s",
+        f"({result['source']}), measured in {result['measure_s']:.1f} s"
+        + ("" if args.measure_table else " (generated only)"),
         file=sys.stderr,
     )
     return result
@@ -241,10 +314,10 @@ def main(argv=None):
     args = parse_args(argv)
     if args.worker:
         return worker_main(args)
-    if args.hit_rate:
-        print("--hit-rate is not implemented yet.", file=sys.stderr)
+    if args.editor:
+        return editor_main(args)
     started, load_start = time.time(), os.getloadavg()
-    results = {}
+    results, hit_rates = {}, {}
     with tempfile.TemporaryDirectory(prefix="wagtail-clinic-scale-") as tmp:
         for db in args.db_list:
             print(f"{db}: sizes {args.size_list}", file=sys.stderr)
@@ -255,9 +328,20 @@ def main(argv=None):
                 for size in args.size_list:
                     run_dir = Path(tmp) / f"{db}-{size}"
                     (run_dir / "static").mkdir(parents=True)
-                    results[db, size] = run_worker(args, db, size, run_dir, pg_name)
+                    result = run_worker(args, db, size, run_dir, pg_name)
+                    if args.measure_table:
+                        results[db, size] = result
+                    if args.hit_rate:
+                        hit_rates[db, size] = run_hit_rate(
+                            args, db, size, run_dir, pg_name, result["db_version"]
+                        )
     report = format_report(
-        results, args, load_start, os.getloadavg(), time.time() - started
+        results,
+        args,
+        load_start,
+        os.getloadavg(),
+        time.time() - started,
+        hit_rates=hit_rates,
     )
     print(report)
     if args.write:
@@ -285,20 +369,38 @@ def _cell(value):
     return text
 
 
-def format_report(results, args, load_start, load_end, seconds):
+def format_report(results, args, load_start, load_end, seconds, hit_rates=None):
     fmt_load = (
         " / ".join(f"{x:.2f}" for x in load_start),
         " / ".join(f"{x:.2f}" for x in load_end),
     )
     lines = [
-        f"### {time.strftime('%Y-%m-%d %H:%M')} — scale.py, "
-        f"{', '.join(args.db_list)}, sizes {', '.join(f'{s:,}' for s in args.size_list)}",
+        f"### {time.strftime('%Y-%m-%d %H:%M')} — scale.py"
+        + (" --hit-rate" if args.hit_rate else "")
+        + f", {', '.join(args.db_list)}, sizes "
+        + ", ".join(f"{s:,}" for s in args.size_list),
         "",
         f"- Code: {code_version()}; Python {platform.python_version()}, "
         f"Django {version('django')}, Wagtail {version('wagtail')}.",
         f"- Machine: {os.cpu_count()} cores ({cpu_model()}); load average "
         f"(1/5/15 min) {fmt_load[0]} at the start, {fmt_load[1]} at the end; "
         f"the whole command took {seconds / 60:.1f} min.",
+    ]
+    if results:
+        lines += table_lines(results, args)
+    if hit_rates:
+        lines += hit_rate_lines(hit_rates, args)
+    else:
+        lines.append(
+            "- Not measured in this run: the API hit rate under edits "
+            "(`--hit-rate`, issue 14 item 3)."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def table_lines(results, args):
+    """Issue 14's table and the article / plain page ratios, per database."""
+    lines = [
         "- `benchmarks/scale.py` (see its docstring): the example site "
         "(`example.settings.loadtest`, DEBUG off) with its demo content, N "
         "generated copies of the reference article and 50 massage types "
@@ -338,6 +440,7 @@ def format_report(results, args, load_start, load_end, seconds):
         for label, a, b in [
             ("HTML, warm: ms", "article_html", "plain_html"),
             ("HTML, cold: ms", "article_html_cold", "plain_html_cold"),
+            ("HTML, cache off: ms", "article_html_off", "plain_html_off"),
             ("API v2 detail, cache on: ms", "article_api_warm", "plain_api_warm"),
             ("API v2 detail, cache off: ms", "article_api_cold", "plain_api_cold"),
         ]:
@@ -354,10 +457,7 @@ def format_report(results, args, load_start, load_end, seconds):
             for s in sizes
         )
         lines += ["", f"Content generation per size: {gen}."]
-    lines.append(
-        "- Not measured yet: the API hit rate under edits (`--hit-rate`, issue 14 item 3)."
-    )
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def write_results(report):
@@ -368,6 +468,434 @@ def write_results(report):
         else previous
     )
     RESULTS.write_text(RESULTS_HEADER + report + "\n" + body)
+
+
+# Hit rate under edits (--hit-rate) ---------------------------------------------
+#
+# gunicorn serves the generated database with Redis as Django's cache (the
+# production settings' RedisCache) and the representation cache in a Redis
+# instance of its own (API_REPRESENTATION_CACHE_ALIAS): then Redis's own
+# counters attribute every lookup to it, with nothing changed in the app.
+# A request reads its page's entry with one GET (serialisation.cache._entry)
+# and the version tokens with one MGET; once warm, every token exists (they
+# are replaced, never deleted, and never expire), so every keyspace miss is
+# an entry GET that found nothing: hits = GET calls - keyspace misses.
+
+#: Written to the run directory as ``scale_hit_rate_settings.py``.
+HIT_RATE_SETTINGS = '''\
+"""example.settings.loadtest with Redis (written by benchmarks/scale.py)."""
+
+import os
+
+from example.settings import production
+from example.settings.loadtest import *  # noqa: F403
+
+# The production settings' Redis cache (REDIS_URL), and the same backend on
+# its own instance for the representation cache, so its hits can be counted.
+CACHES = {
+    "default": production.CACHES["default"],
+    "api_values": {
+        **production.CACHES["default"],
+        "LOCATION": os.environ["SCALE_API_VALUES_REDIS_URL"],
+    },
+}
+WAGTAIL_CLINIC = {
+    **globals().get("WAGTAIL_CLINIC", {}),
+    "API_REPRESENTATION_CACHE": os.environ["SCALE_API_CACHE"] == "1",
+    "API_REPRESENTATION_CACHE_ALIAS": "api_values",
+}
+# Plain static files: no collectstatic needed for the pages served here.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+'''
+
+
+class Redis:
+    """A throwaway redis-server on loopback, started and stopped by scripts/_redis.sh."""
+
+    SCRIPT = ROOT / "scripts" / "_redis.sh"
+
+    def __init__(self, taken=()):
+        self.taken = set(taken)
+        self.port = None
+
+    def __enter__(self):
+        for port in REDIS_PORTS:
+            if port in self.taken or not _port_free(port):
+                continue
+            started = subprocess.run(  # noqa: S603 (the project's script)
+                ["bash", str(self.SCRIPT), "start", str(port)],  # noqa: S607
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if started.returncode == 0:
+                self.port = port
+                return self
+        raise RuntimeError(f"could not start redis-server on any of {REDIS_PORTS}")
+
+    def __exit__(self, *exc_info):
+        subprocess.run(  # noqa: S603 (the project's script)
+            ["bash", str(self.SCRIPT), "stop", str(self.port)],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            check=False,
+        )
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stats(self):
+        """Counters of INFO stats and commandstats: hits, misses, GET calls."""
+        output = subprocess.run(  # noqa: S603 (a fixed command line)
+            ["redis-cli", "-p", str(self.port), "info", "all"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        values = dict(line.split(":", 1) for line in output.splitlines() if ":" in line)
+
+        def calls(command):
+            text = values.get(f"cmdstat_{command}", "calls=0")
+            return int(text.split(",")[0].split("=")[1])
+
+        return {
+            "hits": int(values["keyspace_hits"]),
+            "misses": int(values["keyspace_misses"]),
+            "get": calls("get"),
+            "mget": calls("mget"),
+        }
+
+
+def _port_free(port):
+    try:
+        return free_port([port]) == port
+    except Failed:
+        return False
+
+
+def article_ids(base, count):
+    """The ids of (up to) the first ``count`` generated articles, by id."""
+    ids, offset = [], 0
+    while len(ids) < count:
+        url = (
+            f"{base}/api/v2/pages/?type=wagtail_clinic.ConditionPage"
+            f"&order=id&limit=20&offset={offset}"
+        )
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
+            items = json.loads(response.read())["items"]
+        if not items:
+            break
+        offset += len(items)
+        ids += [item["id"] for item in items if item["meta"]["slug"] != "back-pain"]
+    return ids[:count]
+
+
+def load(urls, seconds, clients=HIT_CLIENTS):
+    """Request ``urls`` round-robin from ``clients`` threads for ``seconds``.
+
+    Returns ``{"times": [ms, ...], "elapsed": s, "errors": [...]}``.
+    """
+    counter = iter(range(10**9))
+    lock = threading.Lock()
+    times, errors = [], []
+    deadline = time.monotonic() + seconds
+
+    def client():
+        while time.monotonic() < deadline:
+            with lock:
+                url = urls[next(counter) % len(urls)]
+            started = time.perf_counter()
+            error = None
+            try:
+                with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
+                    response.read()
+                    if response.status != 200:
+                        error = f"HTTP {response.status}"
+            except OSError as exception:  # HTTPError included.
+                error = str(exception)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                times.append(elapsed)
+                if error:
+                    errors.append(f"{url}: {error}")
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"times": times, "elapsed": time.monotonic() - started, "errors": errors}
+
+
+@contextlib.contextmanager
+def editor(env, ids, run_dir, log):
+    """The editor: a process publishing one of ``ids`` every HIT_PUBLISH_EVERY s.
+
+    Yields once it is ready; on leaving, stops it and fills the yielded dict
+    with ``publish_ms``: how long each publish took.
+    """
+    stop = Path(run_dir) / "editor.stop"
+    out = Path(run_dir) / "editor.json"
+    stop.unlink(missing_ok=True)
+    command = [sys.executable, str(Path(__file__).resolve()), "--editor"]
+    command += ["--ids", ",".join(map(str, ids)), "--stop-file", str(stop)]
+    command += ["--out", str(out)]
+    with open(log, "a") as output:
+        process = subprocess.Popen(  # noqa: S603 (our own script)
+            command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=output, text=True
+        )
+        summary = {}
+        try:
+            if process.stdout.readline().strip() != "ready":
+                raise RuntimeError(f"the editor did not start:\n{tail(log)}")
+            yield summary
+        finally:
+            stop.touch()
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    if process.returncode != 0:
+        raise RuntimeError(f"the editor failed ({process.returncode}):\n{tail(log)}")
+    summary.update(json.loads(out.read_text()))
+
+
+def editor_main(args):
+    """The editor process: publish the next article every HIT_PUBLISH_EVERY s.
+
+    Like a management command: Django's ORM, ``save_revision().publish()``
+    of a different article each time (in turn), until ``--stop-file`` exists.
+    """
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from wagtail.models import Page
+
+    ids = [int(pk) for pk in args.ids.split(",")]
+    stop = Path(args.stop_file)
+    user = get_user_model().objects.filter(is_superuser=True).first()
+    print("ready", flush=True)
+    publish_ms, next_at = [], time.monotonic()
+    while not stop.exists():
+        if time.monotonic() < next_at:
+            time.sleep(0.05)
+            continue
+        next_at += HIT_PUBLISH_EVERY
+        page = Page.objects.get(pk=ids[len(publish_ms) % len(ids)]).specific
+        started = time.perf_counter()
+        page.save_revision(user=user).publish(user=user)
+        publish_ms.append((time.perf_counter() - started) * 1000)
+    Path(args.out).write_text(json.dumps({"publish_ms": publish_ms}))
+    return 0
+
+
+def run_hit_rate(args, db, size, run_dir, pg_name, db_label):
+    """The hit-rate rows of one database and size: cache on and off, editor or not.
+
+    Both servers (cache on, cache off) run side by side and the four rows
+    are measured in HIT_ROUNDS interleaved rounds, so a change in the
+    machine's other load falls on every row alike.
+    """
+    run_dir = Path(run_dir)
+    (run_dir / "scale_hit_rate_settings.py").write_text(HIT_RATE_SETTINGS)
+    log = run_dir / "hit-rate.log"
+    rounds = 1 if args.short else HIT_ROUNDS
+    seconds = args.hit_rate_seconds / rounds
+    plan = [(on, editing) for editing in (False, True) for on in (True, False)]
+    runs = {
+        key: {"times": [], "elapsed": 0.0, "errors": [], "publish_ms": []}
+        for key in plan
+    }
+    counts = {key: {"get": 0, "misses": 0} for key in plan}
+    print(
+        f"  {db} {size}: hit rate, {rounds} rounds of {seconds:g} s per row",
+        file=sys.stderr,
+    )
+    with contextlib.ExitStack() as stack:
+        default_redis = stack.enter_context(Redis())
+        values_redis = stack.enter_context(Redis({default_redis.port}))
+        env = worker_env(args, db, run_dir, pg_name)
+        env.update(
+            PYTHONPATH=os.pathsep.join([str(run_dir), env["PYTHONPATH"]]),
+            DJANGO_SETTINGS_MODULE="scale_hit_rate_settings",
+            REDIS_URL=default_redis.url,
+            SCALE_API_VALUES_REDIS_URL=values_redis.url,
+        )
+        # Persistent PostgreSQL connections, as under load_test.py and in
+        # production (the in-process table uses CONN_MAX_AGE=0).
+        env.pop("CONN_MAX_AGE", None)
+        envs, servers, urls = {}, {}, {}
+        for on in (True, False):
+            # The cache-off server's publishes replace the content version
+            # (all there is to do with the cache off): in a Redis db of its own.
+            envs[on] = {
+                **env,
+                "SCALE_API_CACHE": "1" if on else "0",
+                "SCALE_API_VALUES_REDIS_URL": values_redis.url[:-1]
+                + ("0" if on else "1"),
+            }
+            server_dir = run_dir / ("cache-on" if on else "cache-off")
+            server_dir.mkdir(exist_ok=True)
+            servers[on] = stack.enter_context(
+                Gunicorn(
+                    envs[on],
+                    HIT_WORKERS,
+                    server_dir,
+                    log,
+                    port=free_port(GUNICORN_PORTS),
+                )
+            )
+            ids = article_ids(servers[on].base, 2 * HIT_ARTICLES)
+            if len(ids) <= HIT_ARTICLES:
+                raise RuntimeError(f"only {len(ids)} generated articles")
+            urls[on] = [f"{servers[on].base}/api/v2/pages/{pk}/" for pk in ids]
+            urls[on] = urls[on][:HIT_ARTICLES]
+            for url in urls[on] + urls[on]:  # Every entry stored, workers warm.
+                with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
+                    response.read()
+        # The editor publishes the requested articles in turn with the cache
+        # on; with it off, other articles (the cost of a publish is the same,
+        # and the requested ones stay as the cache-on rows left them).
+        edited = {True: ids[:HIT_ARTICLES], False: ids[HIT_ARTICLES:]}
+        published = {True: 0, False: 0}
+        for round_number in range(1, rounds + 1):
+            for on, editing in plan:
+                before = values_redis.stats()
+                publishing = {}
+                with contextlib.ExitStack() as edits:
+                    if editing:
+                        turn = published[on] % len(edited[on])  # A new one each time.
+                        order = edited[on][turn:] + edited[on][:turn]
+                        publishing = edits.enter_context(
+                            editor(envs[on], order, run_dir, log)
+                        )
+                    result = load(urls[on], seconds)
+                servers[on].check_alive()
+                after = values_redis.stats()
+                run = runs[on, editing]
+                run["times"] += result["times"]
+                run["elapsed"] += result["elapsed"]
+                run["errors"] += result["errors"]
+                run["publish_ms"] += publishing.get("publish_ms", [])
+                published[on] += len(publishing.get("publish_ms", []))
+                for key in ("get", "misses"):
+                    counts[on, editing][key] += after[key] - before[key]
+                print(
+                    f"    round {round_number}/{rounds}, cache {'on' if on else 'off'}, "
+                    f"{'editor publishing' if editing else 'no edits'}: "
+                    f"{len(result['times']) / result['elapsed']:.1f} req/s, "
+                    f"{after['get'] - before['get']} lookups, "
+                    f"{after['misses'] - before['misses']} misses, "
+                    f"{len(result['errors'])} errors",
+                    file=sys.stderr,
+                )
+    rows = []
+    for on, editing in plan:
+        run, count = runs[on, editing], counts[on, editing]
+        rows.append(
+            {
+                "cache": on,
+                "editing": editing,
+                "requests": len(run["times"]),
+                "rps": len(run["times"]) / run["elapsed"],
+                "p50": statistics.median(run["times"]),
+                "errors": len(run["errors"]),
+                "error_samples": run["errors"][:3],
+                "lookups": count["get"],
+                "misses": count["misses"],
+                "hits": count["get"] - count["misses"],
+                "publishes": len(run["publish_ms"]),
+                "publish_ms": (
+                    statistics.median(run["publish_ms"]) if run["publish_ms"] else None
+                ),
+            }
+        )
+    rows.sort(key=lambda row: (not row["cache"], row["editing"]))
+    server_errors = [
+        line
+        for line in log.read_text().splitlines()
+        if any(word in line for word in ("Traceback", "ERROR", "CRITICAL", "TIMEOUT"))
+    ]
+    return {
+        "rows": rows,
+        "rounds": rounds,
+        "db_version": db_label,
+        "server_errors": server_errors,
+    }
+
+
+def hit_rate_lines(hit_rates, args):
+    """The hit-rate section of the report."""
+    seconds = args.hit_rate_seconds
+    rounds = max(result["rounds"] for result in hit_rates.values())
+    lines = [
+        "",
+        "#### API representation cache: hit rate under edits (`--hit-rate`)",
+        "",
+        f"gunicorn ({HIT_WORKERS} sync workers, 127.0.0.1) serving the generated "
+        "site (`example.settings.loadtest` with Redis as Django's cache, the "
+        "production settings' `RedisCache`; the representation cache in a Redis "
+        "instance of its own, `API_REPRESENTATION_CACHE_ALIAS`, so that Redis's "
+        "counters attribute every lookup to it: a lookup is the GET of a page's "
+        "entry, a miss one that found nothing, `keyspace_misses`, the version "
+        "tokens being all present once warm). "
+        f"{HIT_CLIENTS} client threads on the same machine request the API v2 "
+        f"details of {HIT_ARTICLES} generated articles round-robin without "
+        f"pauses, {seconds:g} s per row in {rounds} interleaved rounds (the "
+        "cache-on and cache-off servers run side by side), after two warm-up "
+        "requests per URL. The editor, a separate process, publishes an "
+        f"article every {HIT_PUBLISH_EVERY:g} s (`save_revision().publish()`, a "
+        f"different one each time): with the cache on, one of those "
+        f"{HIT_ARTICLES}, so each publish must cost a miss of that article and "
+        "not of the others; with it off, one of other generated articles (the "
+        "same cost; the cache-off server has its own Redis db, where its "
+        "publishes replace the content version). Goal (issue 14 item 3): "
+        f"≥ {HIT_GOAL:.0%} hits with the editor publishing.",
+        "",
+        "| database | articles | representation cache | editor | requests | "
+        "req/s | p50 ms | hit rate | lookups per request | publishes (median ms) "
+        "| errors |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for (db, size), result in hit_rates.items():
+        for row in result["rows"]:
+            if row["lookups"]:
+                rate = (
+                    f"{row['hits'] / row['lookups']:.1%} "
+                    f"({row['hits']:,} of {row['lookups']:,})"
+                )
+            else:
+                rate = "—"
+            per_request = (
+                f"{row['lookups'] / row['requests']:.2f}" if row["requests"] else "—"
+            )
+            publishes = (
+                f"{row['publishes']} ({row['publish_ms']:.0f})"
+                if row["publish_ms"] is not None
+                else "—"
+            )
+            lines.append(
+                f"| {result['db_version']} | {size:,} "
+                f"| {'on' if row['cache'] else 'off'} "
+                f"| {'publishing' if row['editing'] else '—'} "
+                f"| {row['requests']:,} | {row['rps']:.1f} "
+                f"| {row['p50']:.1f} | {rate} | {per_request} | {publishes} "
+                f"| {row['errors']} |"
+            )
+        if result["server_errors"]:
+            lines.append(
+                f"\nServer errors logged ({db}, {size:,}): "
+                + "; ".join(result["server_errors"][:3])
+            )
+    return lines
 
 
 # Worker: one database, one size ----------------------------------------------
@@ -408,7 +936,7 @@ def worker_main(args):
             shutil.copyfile(work_db, cached)
     generate_s = time.perf_counter() - started
     started = time.perf_counter()
-    rows = measure(size)
+    rows = {} if args.generate_only else measure(size)
     result = {
         "rows": rows,
         "source": source,
@@ -809,6 +1337,14 @@ def measure_rows(size, client, admin, rows, row, clinic_settings):
 
         # The reference article against the plain page.
         plain = Page.objects.get(url_path__endswith=PLAIN_PATH)
+        row("article_html_off", client, REFERENCE_PATH)
+        row("plain_html_off", client, PLAIN_PATH)
+        row("article_api_cold", client, f"/api/v2/pages/{reference.pk}/")
+        row("plain_api_cold", client, f"/api/v2/pages/{plain.pk}/")
+    with clinic_settings(API_REPRESENTATION_CACHE=True):
+        row("article_api_warm", client, f"/api/v2/pages/{reference.pk}/")
+        row("plain_api_warm", client, f"/api/v2/pages/{plain.pk}/")
+        # The article HTML reuses what the cache holds (serialisation.fragments).
         row("article_html", client, REFERENCE_PATH)
         row("plain_html", client, PLAIN_PATH)
 
@@ -822,11 +1358,6 @@ def measure_rows(size, client, admin, rows, row, clinic_settings):
 
         rows["article_html_cold"], _ = _sample(cold(REFERENCE_PATH))
         rows["plain_html_cold"], _ = _sample(cold(PLAIN_PATH))
-        row("article_api_cold", client, f"/api/v2/pages/{reference.pk}/")
-        row("plain_api_cold", client, f"/api/v2/pages/{plain.pk}/")
-    with clinic_settings(API_REPRESENTATION_CACHE=True):
-        row("article_api_warm", client, f"/api/v2/pages/{reference.pk}/")
-        row("plain_api_warm", client, f"/api/v2/pages/{plain.pk}/")
 
 
 def closed_port_url():
