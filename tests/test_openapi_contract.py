@@ -143,9 +143,7 @@ class ClinicSite:
             hero_image=image,
             hero_image_alt="A stiff neck",
         )
-        massage_type = make_massage_type(
-            massage_types, image=image, image_alt="A calf"
-        )
+        massage_type = make_massage_type(massage_types, image=image, image_alt="A calf")
         back = make_condition_page(
             conditions,
             slug="back-pain",

@@ -23,6 +23,8 @@ from tests.utils import (
     make_site_tree,
 )
 from wagtail_clinic.api.listings import ClinicConditionList, ClinicMassageTypeList
+from wagtail_clinic.api.search import search_matches
+from wagtail_clinic.models import ConditionPage
 from wagtail_clinic.public_input.search import MAX_WORD_LENGTH, MAX_WORDS, search_words
 
 
@@ -288,6 +290,24 @@ class TestSearchIsDoneByTheDatabase(SearchTestCase):
         self.assertLessEqual(many, 6)
         self.assertEqual(listing["count"], 33)
         self.assertEqual(len(listing["items"]), 2)
+
+    def test_matches_what_wagtails_own_search_finds(self):
+        # The same words, the same stemming and the last word as a prefix,
+        # on whichever database the suite runs (PostgreSQL: our tsquery on
+        # the title and body vectors; SQLite: the FTS5 subquery).
+        self.add_articles(3)
+        articles = ConditionPage.objects.live()
+        for query in ("kneading", "knead", "kneading massage", "neck", "stiff ne"):
+            with self.subTest(query=query):
+                expected = {
+                    page.pk for page in articles.search(query, order_by_relevance=False)
+                }
+                if query in ("kneading", "neck"):
+                    self.assertTrue(expected, query)
+                self.assertEqual(
+                    set(search_matches(articles, query).values_list("pk", flat=True)),
+                    expected,
+                )
 
     def test_pages_of_other_types_matching_the_words_are_not_listed(self):
         # "meridians" is in the massage type's summary, not in an article.

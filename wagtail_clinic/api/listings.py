@@ -23,7 +23,6 @@ from operator import add, or_
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -31,10 +30,9 @@ from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.decorators import decorate_view
 from pydantic import Field
-from wagtail.models import Page
-from wagtail.search.backends import get_search_backend
 
 from wagtail_clinic.api.caching import api_cache, content_changed_at, set_last_modified
+from wagtail_clinic.api.search import search_matches
 from wagtail_clinic.api.visibility import PublicScope, find_site, page_urls
 from wagtail_clinic.models.condition_summary import (
     EMBEDDED_CONDITIONS,
@@ -262,28 +260,6 @@ def public_conditions_count(scope, massage_types):
         )
         counts.append(Coalesce(Subquery(rows), 0))
     return reduce(add, counts) if counts else Value(0)
-
-
-def search_matches(queryset, words):
-    """``queryset`` (pages, in its own order) narrowed to the pages matching
-    ``words`` in the search index; the database counts, orders and limits.
-
-    On SQLite (Wagtail's database backend, FTS5) the matches are a subquery
-    of page ids searched over ``Page`` rather than one page type: with an
-    index entry lookup for a single content type, SQLite's query planner
-    re-ran the FTS5 match once per index entry of that type (the count alone
-    took 164 ms at 5,000 articles; 17 ms this way). Elsewhere (PostgreSQL's
-    full-text backend, Elasticsearch…) the backend's own search of
-    ``queryset``, which it counts and slices itself.
-    """
-    if connection.vendor == "sqlite":
-        results = get_search_backend().search(
-            words, Page.objects.all(), order_by_relevance=False
-        )
-        matching = getattr(results, "get_queryset", None)
-        if matching is not None:  # A database backend: a lazy queryset.
-            return queryset.filter(pk__in=matching().values("pk"))
-    return queryset.search(words, order_by_relevance=False)
 
 
 def paginate(request, scope, params, queryset, card):
