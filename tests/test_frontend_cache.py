@@ -27,6 +27,7 @@ from tests.utils import (
     make_massage_type,
     make_massage_type_index,
     make_site_tree,
+    massage_types_section,
     page_link,
 )
 from wagtail_clinic.frontend_cache import checks as deploy_checks
@@ -111,18 +112,7 @@ class FrontendCacheTestCase(TestCase):
         cls.article = make_condition_page(
             cls.conditions,
             slug="back-pain",
-            body=[
-                {
-                    "type": "massage_types",
-                    "value": {
-                        "heading": "Types",
-                        "intro": "",
-                        "items": [
-                            {"page": cls.sports.pk, "name": "", "description": ""}
-                        ],
-                    },
-                }
-            ],
+            body=[massage_types_section([cls.sports])],
         )
         cls.draft = make_condition_page(
             cls.conditions,

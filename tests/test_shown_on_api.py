@@ -18,6 +18,7 @@ from tests.utils import (
     make_massage_type,
     make_massage_type_index,
     make_site_tree,
+    massage_types_section,
     page_link,
 )
 
@@ -27,16 +28,7 @@ API = "/api/v3/clinic"
 
 def choosing_body(massage_type):
     """An article body choosing ``massage_type`` (a massage_types block)."""
-    return [
-        {
-            "type": "massage_types",
-            "value": {
-                "heading": "Types",
-                "intro": "",
-                "items": [{"page": massage_type.pk, "name": "", "description": ""}],
-            },
-        }
-    ]
+    return [massage_types_section([massage_type])]
 
 
 class ShownOnTestCase(ProblemAssertions, TestCase):

@@ -36,6 +36,7 @@ from tests.utils import (
     make_massage_type,
     make_massage_type_index,
     make_site_tree,
+    massage_types_section,
     page_link,
 )
 from wagtail_clinic.models import WebhookDelivery
@@ -128,16 +129,7 @@ class WebhookTestCase(TestCase):
             cls.conditions,
             slug="back-pain",
             body=[
-                {
-                    "type": "massage_types",
-                    "value": {
-                        "heading": "Types",
-                        "intro": "",
-                        "items": [
-                            {"page": cls.sports.pk, "name": "", "description": ""}
-                        ],
-                    },
-                },
+                massage_types_section([cls.sports]),
                 {"type": "paragraph", "value": f"<p>See {page_link(cls.sports)}.</p>"},
             ],
         )

@@ -117,6 +117,21 @@ def make_massage_type(parent, conditions=(), **kwargs):
     return page
 
 
+def massage_types_section(massage_types, heading="Types"):
+    """A raw "Massage types" block choosing ``massage_types`` (pages)."""
+    return {
+        "type": "massage_types",
+        "value": {
+            "heading": heading,
+            "intro": "",
+            "items": [
+                {"page": page.pk, "name": "", "description": ""}
+                for page in massage_types
+            ],
+        },
+    }
+
+
 def choose_massage_types(article, massage_types):
     """Add a "Massage types" section choosing ``massage_types`` to ``article``.
 
@@ -124,21 +139,8 @@ def choose_massage_types(article, massage_types):
     list it among the conditions they help. Returns the saved article.
     """
     article = type(article).objects.get(pk=article.pk)
-    body = list(article.body.raw_data)
-    body.append(
-        {
-            "type": "massage_types",
-            "value": {
-                "heading": "Massage that helps",
-                "intro": "",
-                "items": [
-                    {"page": page.pk, "name": "", "description": ""}
-                    for page in massage_types
-                ],
-            },
-        }
-    )
-    article.body = body
+    section = massage_types_section(massage_types, heading="Massage that helps")
+    article.body = [*article.body.raw_data, section]
     article.save(update_fields=["body"], clean=False)
     return article
 
