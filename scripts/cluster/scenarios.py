@@ -480,7 +480,12 @@ def scenario_c(admin, receiver, worker, state):
             for r in receiver.snapshot()[seen_before:]
             if r["status"] == 200
         }
-        if rows and all(row["id"] in ok for row in rows):
+        # Wait for the worker to record the success too: the receiver sees
+        # the 200 a moment before the worker marks the row (a race seen once
+        # under load).
+        if rows and all(
+            row["id"] in ok and row["status"] == "succeeded" for row in rows
+        ):
             return rows
         return None
 
