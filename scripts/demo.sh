@@ -40,6 +40,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/_venv.sh
 bootstrap_venv core
 
+# Every absolute URL (canonical links, JSON-LD, API images, emails) names
+# where the demo is served: the Site record takes this address too.
+export WAGTAILADMIN_BASE_URL="${WAGTAILADMIN_BASE_URL:-http://$HOST:$PORT}"
+
 cd example_project
 ../.venv/bin/python manage.py migrate --noinput
 ../.venv/bin/python manage.py load_demo_content

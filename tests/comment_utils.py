@@ -5,11 +5,12 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from wagtail.models import Site
 
 from tests.utils import make_condition_index, make_condition_page, make_site_tree
 from wagtail_clinic.comments.privacy import email_hash
 from wagtail_clinic.comments.spam import make_form_token
-from wagtail_clinic.models import CommentStatus, ReaderComment
+from wagtail_clinic.models import ClinicSettings, CommentStatus, ReaderComment
 
 
 #: A commenter's private details: the privacy tests look for these strings in
@@ -32,11 +33,35 @@ def token_for(page, age=60):
     return make_form_token(page.pk, issued_at=time.time() - age)
 
 
+def allow_site_comments(site=None, enabled=True):
+    """Turn comments on (or off) in ``site``'s ClinicSettings (default site).
+
+    Comments are off by default, site-wide and per page: a test that needs
+    a comment form says so explicitly.
+    """
+    site = site or Site.objects.get(is_default_site=True)
+    settings = ClinicSettings.for_site(site)
+    settings.comments_enabled = enabled
+    settings.save()
+    return settings
+
+
+def make_commented_page(parent, **kwargs):
+    """A live condition article under ``parent`` that allows comments."""
+    kwargs.setdefault("comments_enabled", True)
+    return make_condition_page(parent, **kwargs)
+
+
 def make_article(**kwargs):
-    """``(home, page)``: a live condition article that takes comments."""
+    """``(home, page)``: a live condition article that takes comments.
+
+    Turns comments on for the default site and the page (both are off by
+    default); pass ``comments_enabled=False`` for a page that does not.
+    """
     _root, home = make_site_tree()
+    allow_site_comments()
     index = make_condition_index(home)
-    return home, make_condition_page(index, **kwargs)
+    return home, make_commented_page(index, **kwargs)
 
 
 def make_comment(page, *, status=CommentStatus.APPROVED, **kwargs):

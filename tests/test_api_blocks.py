@@ -556,6 +556,7 @@ class TestAPIResponses(APIContentMixin, TestCase):
             hero_image=cls.image,
             hero_image_alt="A lower back",
             reviewed_by=make_therapist(photo=cls.other_image),
+            comments_enabled=True,
             body=article_body(
                 image=cls.image,
                 clinic=cls.clinic,

@@ -17,6 +17,7 @@ from django.test import RequestFactory, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
+from tests.comment_utils import allow_site_comments
 from tests.testapp.models import PlainArticlePage
 from tests.utils import (
     article_body,
@@ -62,6 +63,8 @@ class ArticleHTMLTestCase(TestCase):
         cls.chosen_clinic = make_clinic(name="Chosen Clinic")
         cls.default_clinic = make_clinic(name="Default Clinic")
         set_default_clinic(cls.site, cls.default_clinic)
+        # Comments are off by default: this site and the article take them.
+        allow_site_comments(cls.site)
         index = make_condition_index(cls.home, slug="conditions")
         massage_index = make_massage_type_index(cls.home, slug="massage-types")
         cls.deep = make_massage_type(
@@ -92,6 +95,7 @@ class ArticleHTMLTestCase(TestCase):
             hero_image=cls.hero,
             hero_image_alt="A massage",
             reviewed_by=cls.reviewer,
+            comments_enabled=True,
         )
         # The plain page: the article's text (with its links) in one
         # RichTextField, beside the article (the same page lookup).

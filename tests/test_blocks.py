@@ -40,7 +40,7 @@ from wagtail_clinic.blocks import (
     QuoteBlock,
     ReferencesBlock,
 )
-from wagtail_clinic.blocks.streams import RESERVED_ANCHORS
+from wagtail_clinic.blocks.streams import RESERVED_ANCHORS, outline
 from wagtail_clinic.models.settings import DEFAULT_DISCLAIMER, ClinicSettings
 
 
@@ -296,6 +296,27 @@ class TestFrequencyBlock(SimpleTestCase):
         self.assertEqual(text(html.select_one("h2")), "How often?")
         self.assertIn("Every 2 to 3 weeks", text(html))
         self.assertIn("Weekly at first.", text(html))
+
+    def test_the_recommendation_is_a_labelled_value_not_a_paragraph_heading(self):
+        """Not a big bold <p> (axe "p-as-heading"), and no extra heading."""
+        html = render(
+            FrequencyBlock(),
+            {
+                "heading": "How often?",
+                "how_often": "Every 2 to 3 weeks",
+                "note": "Weekly at first.",
+            },
+        )
+        figure = html.select_one("dl.clinic-frequency__value")
+        self.assertEqual(text(figure.select_one("dt")), "Our recommendation:")
+        self.assertEqual(text(figure.select_one("dd")), "Every 2 to 3 weeks")
+        self.assertEqual(
+            [p.get("class") for p in html.select("p")], [["clinic-frequency__note"]]
+        )
+        self.assertEqual(
+            [h.name for h in html.select("h1, h2, h3, h4, h5, h6, [role=heading]")],
+            ["h2"],
+        )
 
 
 class TestFaqBlock(SimpleTestCase):
@@ -588,6 +609,28 @@ class TestBookingCTABlock(BlockErrorAssertions, TestCase):
 
 class TestArticleStreamBlock(TestCase):
     block = ArticleStreamBlock()
+
+    def test_the_booking_call_to_action_is_not_in_the_outline(self):
+        """Its default "Book an appointment" is no table-of-contents entry."""
+        value = self.block.to_python(
+            [
+                self.heading("How massage helps"),
+                {
+                    "type": "booking_cta",
+                    "value": {"heading": "Book an appointment", "action": "call"},
+                },
+                self.benefits("Benefits"),
+            ]
+        )
+        self.assertEqual(
+            [(entry.level, entry.text, entry.anchor) for entry in outline(value)],
+            [
+                (2, "How massage helps", "how-massage-helps"),
+                (2, "Benefits", "benefits"),
+            ],
+        )
+        # Still a heading of the page, so its anchor stays unique.
+        self.assertEqual(value[1].value.anchor_id, "book-an-appointment")
 
     def heading(self, text, level="2", anchor=""):
         return {

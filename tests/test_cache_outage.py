@@ -28,7 +28,7 @@ from django.core.cache import caches
 from django.test import TestCase, override_settings
 
 from tests import appointment_utils, comment_utils
-from tests.utils import make_condition_index, make_condition_page
+from tests.utils import make_condition_index
 from wagtail_clinic.models import AppointmentRequest, ReaderComment
 
 
@@ -106,7 +106,9 @@ class TestRedisOutage(TestCase):
             appointment_utils.make_booking_site()
         )
         index = make_condition_index(cls.home, slug="conditions")
-        cls.article = make_condition_page(index, slug="back-pain")
+        # Comments are off by default: this site and the article take them.
+        comment_utils.allow_site_comments()
+        cls.article = comment_utils.make_commented_page(index, slug="back-pain")
 
     def setUp(self):
         caches["default"].clear()

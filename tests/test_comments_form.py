@@ -5,7 +5,7 @@ import re
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client, RequestFactory, TestCase, override_settings
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from tests.comment_utils import (
     COMMENTER_EMAIL,
@@ -17,7 +17,13 @@ from tests.comment_utils import (
     make_comment,
     make_moderator,
 )
-from tests.utils import make_massage_type, make_massage_type_index
+from tests.utils import (
+    make_condition_index,
+    make_condition_page,
+    make_massage_type,
+    make_massage_type_index,
+    make_site_tree,
+)
 from wagtail_clinic.models import ClinicSettings, CommentStatus, ReaderComment
 
 
@@ -105,7 +111,7 @@ class TestMarkup(CommentFormTestCase):
 
     def test_massage_type_pages_take_comments_too(self):
         index = make_massage_type_index(self.home)
-        massage_type = make_massage_type(index)
+        massage_type = make_massage_type(index, comments_enabled=True)
         html = self.get_html(massage_type.url)
         self.assertIn("Leave a Reply", html)
         response = self.post(form_data(massage_type), page=massage_type)
@@ -434,6 +440,66 @@ class TestErrors(CommentFormTestCase):
         response = self.post(form_data(self.page, parent_id=str(parent.pk), body=""))
         self.assertContains(response, "Leave a Reply to Dana")
         self.assertContains(response, f'name="parent_id" value="{parent.pk}"')
+
+
+@override_settings(WAGTAIL_CLINIC=NO_LIMITS)
+class TestOffByDefault(TestCase):
+    """A new page on a new site shows no comments until the editor turns them on."""
+
+    def setUp(self):
+        cache.clear()
+        root, _home = make_site_tree()
+        home = root.add_child(instance=Page(title="New clinic", slug="new-clinic"))
+        self.site = Site.objects.create(
+            hostname="127.0.0.1", port=80, root_page=home, site_name="New clinic"
+        )
+        index = make_condition_index(home)
+        self.page = make_condition_page(index, title="Neck pain", slug="neck-pain")
+        self.client = Client(HTTP_HOST="127.0.0.1")
+
+    def has_form(self):
+        response = self.client.get(self.page.url)
+        self.assertEqual(response.status_code, 200)
+        return "Leave a Reply" in response.content.decode()
+
+    def set_site_comments(self, enabled):
+        settings = ClinicSettings.for_site(self.site)
+        settings.comments_enabled = enabled
+        settings.save()
+
+    def set_page_comments(self, enabled):
+        self.page.comments_enabled = enabled
+        self.page.save_revision().publish()
+
+    def test_defaults_are_off(self):
+        self.assertFalse(self.page.comments_enabled)
+        self.assertFalse(ClinicSettings.objects.filter(site=self.site).exists())
+        self.assertFalse(self.has_form())
+        self.assertFalse(ClinicSettings.for_site(self.site).comments_enabled)
+
+    def test_form_only_when_page_and_site_both_allow_it(self):
+        self.set_page_comments(True)  # No ClinicSettings row yet: still closed.
+        self.assertFalse(ClinicSettings.objects.filter(site=self.site).exists())
+        self.assertFalse(self.has_form())
+        self.set_page_comments(False)
+        self.set_site_comments(True)
+        self.assertFalse(self.has_form())
+        self.set_page_comments(True)
+        self.assertTrue(self.has_form())
+        self.set_site_comments(False)
+        self.assertFalse(self.has_form())
+
+    def test_no_site_at_all_means_closed(self):
+        self.page.comments_enabled = True
+        Site.objects.all().delete()
+        self.assertFalse(self.page.comments_open())
+
+    def test_posting_is_refused_while_the_site_has_not_turned_them_on(self):
+        self.set_page_comments(True)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(self.page.url, form_data(self.page))
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(ReaderComment.objects.count(), 0)
 
 
 @override_settings(WAGTAIL_CLINIC=NO_LIMITS)

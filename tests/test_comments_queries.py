@@ -4,8 +4,13 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from tests.comment_utils import NO_LIMITS, api_url, make_article, make_comment
-from tests.utils import make_condition_page
+from tests.comment_utils import (
+    NO_LIMITS,
+    api_url,
+    make_article,
+    make_comment,
+    make_commented_page,
+)
 
 
 def add_comments(page, count):
@@ -26,7 +31,7 @@ class TestCommentQueries(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.home, cls.few = make_article(title="Few comments", slug="few")
-        cls.many = make_condition_page(
+        cls.many = make_commented_page(
             cls.few.get_parent(), title="Many comments", slug="many"
         )
         add_comments(cls.few, 2)

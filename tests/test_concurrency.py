@@ -40,7 +40,7 @@ from tests.appointment_utils import (
     form_data,
     make_booking_site,
 )
-from tests.utils import make_condition_index, make_condition_page
+from tests.utils import make_condition_index
 from wagtail_clinic.db import (
     DatabaseBusy,
     is_busy_error,
@@ -201,7 +201,9 @@ def booking():
     """A site taking appointment requests and comments (committed data)."""
     _home, _clinic, _massage_type, page = make_booking_site()
     index = make_condition_index(page.get_parent())
-    article = make_condition_page(index)
+    # Comments are off by default: this site and the article take them.
+    comment_utils.allow_site_comments()
+    article = comment_utils.make_commented_page(index)
     cache.clear()
     return page, article
 

@@ -49,7 +49,9 @@ class EdgeTestCase(TestCase):
         )
         cls.massage_index = cls.massage_type.get_parent().specific
         cls.condition_index = make_condition_index(cls.home)
-        cls.article = comment_utils.make_condition_page(cls.condition_index)
+        # Comments are off by default: this site and the article take them.
+        comment_utils.allow_site_comments()
+        cls.article = comment_utils.make_commented_page(cls.condition_index)
 
     def setUp(self):
         cache.clear()

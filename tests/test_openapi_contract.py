@@ -144,9 +144,12 @@ class ClinicSite:
             hero_image_alt="A stiff neck",
         )
         massage_type = make_massage_type(massage_types, image=image, image_alt="A calf")
+        # Comments are off by default: this site and the article take them.
+        comment_utils.allow_site_comments()
         back = make_condition_page(
             conditions,
             slug="back-pain",
+            comments_enabled=True,
             body=article_body(
                 image=image, clinic=clinic, massage_types=[massage_type], link_page=neck
             ),

@@ -174,3 +174,30 @@ class TestIndexQueryCount(QueryCountMixin, WagtailPageTestCase):
         self.assertContains(response, "Many 19")
         self.assertEqual(few_count, many_count)
         self.assertLessEqual(many_count, INDEX_BUDGET)
+
+
+class TestListingsLeaveBodiesOut(QueryCountMixin, WagtailPageTestCase):
+    """Listings sort and page their rows by title: the StreamField bodies
+    (the bulk of an article row) must not be read, or a deep ``?page=``
+    copies every article's body into the sort (benchmarks/scale.py)."""
+
+    def body_columns_read(self, url):
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        return [
+            query["sql"]
+            for query in queries
+            if '_conditionpage"."body"' in query["sql"]
+            or '_massagetypepage"."body"' in query["sql"]
+        ]
+
+    def test_index_pages_do_not_read_bodies(self):
+        _, home = make_site_tree()
+        conditions = make_condition_index(home)
+        for n in range(3):
+            make_condition_page(conditions, title=f"Article {n}")
+        massage_types = make_massage_type_index(home)
+        make_massage_type(massage_types, title="Swedish massage")
+
+        self.assertEqual(self.body_columns_read(conditions.url), [])
+        self.assertEqual(self.body_columns_read(massage_types.url), [])

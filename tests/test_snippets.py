@@ -219,6 +219,34 @@ class TestClinicAdmin(WagtailTestUtils, TestCase):
         )
         self.assertContains(response, "Southside Massage Clinic")
 
+    def test_clinic_listing_says_yes_or_no_for_new_patients(self):
+        make_clinic(name="Southside Massage Clinic", accepting_new_patients=True)
+        make_clinic(name="Northside Massage Clinic", accepting_new_patients=False)
+        response = self.client.get(
+            reverse("wagtailsnippets_wagtail_clinic_clinic:list")
+        )
+        cells = [
+            [cell.get_text(strip=True) for cell in row.select("td")][-1]
+            for row in self.get_soup(response.content).select("tbody tr")
+        ]
+        self.assertContains(response, "Accepting new patients")
+        self.assertEqual(sorted(cells), ["No", "Yes"])
+        self.assertNotContains(response, ">True<")
+        self.assertNotIn("True", cells)
+        # The column still sorts.
+        for ordering, first in [
+            ("accepting_new_patients", "Northside Massage Clinic"),
+            ("-accepting_new_patients", "Southside Massage Clinic"),
+        ]:
+            response = self.client.get(
+                reverse("wagtailsnippets_wagtail_clinic_clinic:list"),
+                {"ordering": ordering},
+            )
+            soup = self.get_soup(response.content)
+            self.assertEqual(
+                soup.select_one("tbody tr td.title a").get_text(strip=True), first
+            )
+
     def test_create_a_clinic_with_opening_hours(self):
         response = self.client.post(
             reverse("wagtailsnippets_wagtail_clinic_clinic:add"), clinic_form_data()

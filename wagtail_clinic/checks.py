@@ -14,12 +14,14 @@ themselves live beside what they check; none registers itself on import.
 ``W401``-``W404``,     ``frontend_cache.checks`` (deploy): rate limits on a
 ``I401``, ``I402``     per-process cache, Redis outages, ImmediateBackend,
                        edge-cache purge
+``W501``-``W503``      ``checks_urls``: the default Site and the base URL
+                       settings name one origin
 =====================  =====================================================
 """
 
 from django.core import checks
 
-from wagtail_clinic import conf, db
+from wagtail_clinic import checks_urls, conf, db
 from wagtail_clinic.api import v3
 from wagtail_clinic.frontend_cache import checks as deploy_checks
 from wagtail_clinic.serialisation import cache
@@ -46,3 +48,11 @@ def register_all():
     checks.register(deploy_checks.check_cache_outage, checks.Tags.caches, deploy=True)
     checks.register(deploy_checks.check_task_backend, deploy=True)
     checks.register(deploy_checks.check_frontend_cache, deploy=True)
+    # Not Tags.database (only with `check --database`): they read the default
+    # Site, and report nothing before `migrate` has created its table.
+    for url_check in (
+        checks_urls.check_default_site,
+        checks_urls.check_admin_base_url,
+        checks_urls.check_api_base_url,
+    ):
+        checks.register(url_check)

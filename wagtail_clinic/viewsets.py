@@ -5,10 +5,16 @@ Layer 6 (delivery): the group also lists the webhook log
 """
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from wagtail_clinic.models import Clinic, Therapist
 from wagtail_clinic.webhooks.viewsets import WebhookDeliveryViewSet
+
+
+def accepting_new_patients_text(clinic):
+    """Yes or No (translated) for the clinics list, never True or False."""
+    return _("Yes") if clinic.accepting_new_patients else _("No")
 
 
 class ClinicViewSet(SnippetViewSet):
@@ -17,7 +23,17 @@ class ClinicViewSet(SnippetViewSet):
     model = Clinic
     icon = "site"
     menu_label = _("Clinics")
-    list_display = ["name", "locality", "phone", "accepting_new_patients"]
+    list_display = [
+        "name",
+        "locality",
+        "phone",
+        Column(
+            "accepting_new_patients",
+            label=_("Accepting new patients"),
+            accessor=accepting_new_patients_text,
+            sort_key="accepting_new_patients",
+        ),
+    ]
     list_filter = ["accepting_new_patients"]
     search_fields = ["name", "locality"]
 

@@ -13,6 +13,9 @@ ids and validates every body with the same rules the page editor applies.
 import datetime
 
 from decimal import Decimal
+from urllib.parse import urlsplit
+
+from django.conf import settings
 
 
 def block(block_type, value):
@@ -35,7 +38,21 @@ def paragraph(html):
 
 # Site, home page and people --------------------------------------------------
 
-SITE = {"hostname": "localhost", "port": 80, "site_name": "Heronstone Massage Therapy"}
+
+def site_address(base_url):
+    """``(hostname, port)`` of ``base_url``, e.g. ``("127.0.0.1", 8000)``.
+
+    The demo Site is where the demo is served (``WAGTAILADMIN_BASE_URL``, which
+    scripts/demo.sh can set from HOST and PORT), so canonical links, Open
+    Graph, JSON-LD and API URLs all point there (system check W502).
+    """
+    parts = urlsplit(base_url or "")
+    default_port = 443 if parts.scheme == "https" else 80
+    return parts.hostname or "localhost", parts.port or default_port
+
+
+_HOSTNAME, _PORT = site_address(getattr(settings, "WAGTAILADMIN_BASE_URL", ""))
+SITE = {"hostname": _HOSTNAME, "port": _PORT, "site_name": "Heronstone Massage Therapy"}
 
 ADMIN = {"username": "admin", "password": "changeme", "email": "admin@example.com"}
 
@@ -88,6 +105,8 @@ THERAPIST = {
 }
 
 CLINIC_SETTINGS = {
+    # Comments are off by default (site-wide and per page): the demo turns
+    # them on here and on the reference article, so it shows a comment form.
     "comments_enabled": True,
     "default_disclaimer": (
         "This page is general information, not medical advice. Speak with your "

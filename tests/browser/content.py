@@ -179,7 +179,10 @@ def build_clinic_site():
     _root, home = make_site_tree()
     site = Site.objects.get(is_default_site=True)
     clinic = make_clinic(booking_url_template=BOOKING_URL_TEMPLATE)
-    set_default_clinic(site, clinic)
+    settings = set_default_clinic(site, clinic)
+    # Comments are off by default, site-wide and per page: the article opens them.
+    settings.comments_enabled = True
+    settings.save()
     therapist = make_therapist()
 
     condition_index = make_condition_index(

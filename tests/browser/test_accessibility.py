@@ -270,3 +270,31 @@ def test_the_audit_covers_every_public_page_template():
     assert {path.stem for path in templates.glob("*.html")} == {
         state.template for state in STATES
     }
+
+
+def test_the_article_passes_wagtails_paragraph_as_heading_check(page, site):
+    """The editor's accessibility checker runs axe's experimental
+    "p-as-heading" rule, which the audit above leaves off: the frequency
+    block's large recommendation must not look like a paragraph heading
+    (as it did above a note of two paragraphs, issue 15)."""
+    article = site.article
+    raw = article.body.raw_data
+    for child in raw:
+        if child["type"] == "frequency":
+            child["value"]["note"] = " ".join(
+                ["Weekly sessions help most while the pain is new."] * 8
+            )
+    article.body = list(raw)
+    article.save_revision().publish()
+    open_article(page, site)
+    expect(page.locator(".clinic-frequency dd")).to_be_visible()
+
+    result = _axe.run(
+        page,
+        options={
+            "runOnly": {"type": "rule", "values": ["p-as-heading"]},
+            "resultTypes": ["violations", "passes", "incomplete"],
+        },
+    ).response
+
+    assert result["violations"] == [], describe(result["violations"])

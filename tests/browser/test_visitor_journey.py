@@ -382,3 +382,27 @@ def test_leave_a_comment_on_the_article(page, site):
         comment.get_by_role("link", name=f"Reply to {COMMENTER_NAME}")
     ).to_be_visible()
     expect(page.locator("body")).not_to_contain_text(COMMENTER_EMAIL)
+
+
+# Narrow screens ------------------------------------------------------------
+
+#: Elements wider than the viewport, to name the culprit when the check fails.
+OVERFLOWING = """() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className} ${el.getBoundingClientRect().right}`);
+}"""
+
+
+def test_the_article_and_comment_form_fit_a_390_px_phone(page, site):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site.article.url)
+    expect(
+        page.get_by_role("main").get_by_role("region", name="Leave a Reply")
+    ).to_be_visible()
+    scroll_width, client_width = page.evaluate(
+        "() => [document.documentElement.scrollWidth,"
+        " document.documentElement.clientWidth]"
+    )
+    assert scroll_width <= client_width, page.evaluate(OVERFLOWING)

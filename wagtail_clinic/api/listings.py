@@ -66,6 +66,7 @@ from wagtail_clinic.public_input.search import search_query
 from wagtail_clinic.serialisation.representations import (
     image_representation,
     page_image,
+    page_root_url,
     page_summary,
 )
 from wagtail_clinic.serialisation.schemas import ClinicImage, ClinicSchema
@@ -196,7 +197,7 @@ def _card(page, request, **extra):
         "summary": page_summary(page),
         "url": url,
         "path": path,
-        "image": image_representation(image, alt),
+        "image": image_representation(image, alt, page_root_url(page, request)),
         **extra,
     }
 

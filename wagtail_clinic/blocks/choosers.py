@@ -22,6 +22,7 @@ from wagtail_clinic.conf import clinic_settings
 from wagtail_clinic.serialisation.representations import (
     api_request,
     clinic_representation,
+    context_root_url,
     image_representation,
     live_page,
     page_representation,
@@ -140,10 +141,13 @@ def _images_queryset():
     return images
 
 
-def _defer_renditions(images):
+def defer_renditions(images):
+    """Inside ``renditions_in_one_query``: load the renditions of ``images``
+    (None allowed) with those of the chosen images, in the same query.
+    Outside it, does nothing."""
     deferred = _deferred_images.get()
     if deferred is not None:
-        deferred.extend(images)
+        deferred.extend(image for image in images if image is not None)
 
 
 def _ordered(objects, values):
@@ -169,14 +173,14 @@ class RenditionImageChooserBlock(ImageChooserBlock):
     def bulk_to_python(self, values):
         ids = [value for value in values if value is not None]
         objects = _images_queryset().in_bulk(ids)
-        _defer_renditions(objects.values())
+        defer_renditions(objects.values())
         return _ordered(objects, values)
 
     def get_api_representation(self, value, context=None):
         # On its own, the image's default alt text (its description or title);
         # ImageBlock passes the editor's alt text instead.
         alt = value.default_alt_text if value is not None else ""
-        return image_representation(value, alt)
+        return image_representation(value, alt, base=context_root_url(context))
 
     def api_schema(self):
         return ClinicImage | None
@@ -204,7 +208,7 @@ def prefetch_card_images(pages):
     images = _images_queryset()
     for (_, name), group in groups.items():
         prefetch_related_objects(group, Prefetch(name, queryset=images))
-        _defer_renditions(getattr(page, name) for page in group)
+        defer_renditions(getattr(page, name) for page in group)
 
 
 class PageLinkAPIMixin:
@@ -248,7 +252,7 @@ class MassageTypeChooserBlock(PageLinkAPIMixin, PageChooserBlock):
         if _deferred_images.get() is None:
             pages = pages.prefetch_related(rendition_prefetch("image__renditions"))
         objects = pages.in_bulk(ids)
-        _defer_renditions(page.image for page in objects.values())
+        defer_renditions(page.image for page in objects.values())
         _note_pages(objects.values())
         return _ordered(objects, values)
 

@@ -21,6 +21,7 @@ from wagtail_clinic.blocks.schemas import (
     ClinicMassageTypeItem,
     ClinicMassageTypes,
 )
+from wagtail_clinic.blocks.text import CharBlock, TextBlock
 from wagtail_clinic.blocks.values import (
     BookingCTAStructValue,
     MassageTypeItemStructValue,
@@ -45,7 +46,7 @@ class MassageTypeItemBlock(blocks.StructBlock):
         required=False,
         help_text=_("Choose one of the site's massage types to link to it."),
     )
-    name = blocks.CharBlock(
+    name = CharBlock(
         label=_("Name"),
         required=False,
         max_length=150,
@@ -54,7 +55,7 @@ class MassageTypeItemBlock(blocks.StructBlock):
             "e.g. 'Deep tissue / myofascial release'."
         ),
     )
-    description = blocks.TextBlock(
+    description = TextBlock(
         label=_("Description"),
         required=False,
         max_length=600,
@@ -99,7 +100,7 @@ class MassageTypesBlock(SectionBlock):
     heading = section_heading(
         help_text=_("e.g. 'Types of massage for back pain'. Optional.")
     )
-    intro = blocks.TextBlock(label=_("Introduction"), required=False, max_length=500)
+    intro = TextBlock(label=_("Introduction"), required=False, max_length=500)
     items = blocks.ListBlock(
         MassageTypeItemBlock(), min_num=1, label=_("Massage types")
     )
@@ -139,7 +140,7 @@ class BookingCTABlock(SectionBlock):
     """A call to action that sends the patient to book an appointment."""
 
     heading = section_heading(default=_("Book an appointment"))
-    text = blocks.TextBlock(
+    text = TextBlock(
         label=_("Text"),
         required=False,
         max_length=500,
@@ -171,7 +172,7 @@ class BookingCTABlock(SectionBlock):
             "page that massage type is used anyway."
         ),
     )
-    button_label = blocks.CharBlock(
+    button_label = CharBlock(
         label=_("Button label"),
         required=False,
         max_length=60,
@@ -289,6 +290,9 @@ class BookingCTABlock(SectionBlock):
         label = _("Booking call to action")
         template = "wagtail_clinic/blocks/booking_cta_block.html"
         value_class = BookingCTAStructValue
+        # A call to action, not content: its heading stays out of the table
+        # of contents (see ``streams.outline``).
+        in_outline = False
         preview_value = {
             "heading": _("Book an appointment"),
             "text": _("Call us right away to start feeling better."),

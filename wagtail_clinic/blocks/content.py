@@ -29,6 +29,7 @@ from wagtail_clinic.blocks.schemas import (
     ClinicReference,
     ClinicReferences,
 )
+from wagtail_clinic.blocks.text import CharBlock, TextBlock
 from wagtail_clinic.blocks.values import (
     HeadingStructValue,
     ImageStructValue,
@@ -36,6 +37,7 @@ from wagtail_clinic.blocks.values import (
     SectionStructValue,
 )
 from wagtail_clinic.serialisation.representations import (
+    context_root_url,
     default_disclaimer,
     image_representation,
     plain_text_as_rich_text,
@@ -95,9 +97,7 @@ def section_heading(**kwargs):
     Args:
         **kwargs: the block's own ``help_text`` or ``default``.
     """
-    return blocks.CharBlock(
-        label=_("Heading"), required=False, max_length=150, **kwargs
-    )
+    return CharBlock(label=_("Heading"), required=False, max_length=150, **kwargs)
 
 
 class SectionBlock(ClinicStructBlock):
@@ -156,7 +156,7 @@ class BatchedRichTextBlock(blocks.RichTextBlock):
 class HeadingBlock(ClinicStructBlock):
     """A section (H2) or subsection (H3) heading with a linkable anchor."""
 
-    text = blocks.CharBlock(
+    text = CharBlock(
         label=_("Heading text"),
         max_length=150,
         help_text=_("Keep it short and descriptive, e.g. 'How massage helps'."),
@@ -170,7 +170,7 @@ class HeadingBlock(ClinicStructBlock):
         default="2",
         help_text=_("Use H3 only inside a section that starts with an H2."),
     )
-    anchor = blocks.CharBlock(
+    anchor = CharBlock(
         label=_("Anchor"),
         required=False,
         max_length=80,
@@ -227,12 +227,12 @@ class ParagraphBlock(BatchedRichTextBlock):
 class KeyFactBlock(blocks.StructBlock):
     """A highlighted statistic such as "85%" with what it means and its source."""
 
-    value = blocks.CharBlock(
+    value = CharBlock(
         label=_("Figure"),
         max_length=20,
         help_text=_("The number to highlight, e.g. 85% or 1 in 4."),
     )
-    statement = blocks.TextBlock(
+    statement = TextBlock(
         label=_("Statement"),
         max_length=300,
         help_text=_(
@@ -240,7 +240,7 @@ class KeyFactBlock(blocks.StructBlock):
             "back pain at some point in their lives'."
         ),
     )
-    source_title = blocks.CharBlock(
+    source_title = CharBlock(
         label=_("Source title"),
         required=False,
         max_length=255,
@@ -296,10 +296,10 @@ class KeyFactBlock(blocks.StructBlock):
 class BenefitItemBlock(ClinicStructBlock):
     """One benefit: a short bold title and a sentence."""
 
-    title = blocks.CharBlock(
+    title = CharBlock(
         label=_("Title"), max_length=100, help_text=_("e.g. Less muscle tension")
     )
-    description = blocks.TextBlock(
+    description = TextBlock(
         label=_("Description"),
         max_length=500,
         help_text=_("One or two sentences explaining the benefit."),
@@ -319,7 +319,7 @@ class BenefitsBlock(SectionBlock):
     heading = section_heading(
         help_text=_("e.g. 'Benefits of massage for back pain'. Optional.")
     )
-    intro = blocks.TextBlock(label=_("Introduction"), required=False, max_length=500)
+    intro = TextBlock(label=_("Introduction"), required=False, max_length=500)
     items = blocks.ListBlock(BenefitItemBlock(), min_num=1, label=_("Benefits"))
 
     def api_schema(self):
@@ -350,12 +350,12 @@ class FrequencyBlock(SectionBlock):
     """A "how often" recommendation, e.g. every 2 to 3 weeks."""
 
     heading = section_heading(default=_("How often should you get a massage?"))
-    how_often = blocks.CharBlock(
+    how_often = CharBlock(
         label=_("How often"),
         max_length=100,
         help_text=_("The recommendation itself, e.g. 'Every 2 to 3 weeks'."),
     )
-    note = blocks.TextBlock(
+    note = TextBlock(
         label=_("Note"),
         required=False,
         max_length=500,
@@ -381,7 +381,7 @@ class FrequencyBlock(SectionBlock):
 class FaqItemBlock(ClinicStructBlock):
     """One question and its answer."""
 
-    question = blocks.CharBlock(label=_("Question"), max_length=255)
+    question = CharBlock(label=_("Question"), max_length=255)
     answer = BatchedRichTextBlock(label=_("Answer"), features=PARAGRAPH_FEATURES)
 
     def api_schema(self):
@@ -435,7 +435,7 @@ class CalloutBlock(ClinicStructBlock):
         ],
         default="info",
     )
-    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=150)
+    heading = CharBlock(label=_("Heading"), required=False, max_length=150)
     text = BatchedRichTextBlock(
         label=_("Text"),
         required=False,
@@ -514,7 +514,7 @@ class ImageBlock(blocks.StructBlock):
             "Tick only if the image adds no information; screen readers will skip it."
         ),
     )
-    alt_text = blocks.CharBlock(
+    alt_text = CharBlock(
         label=_("Alt text"),
         required=False,
         max_length=250,
@@ -523,7 +523,7 @@ class ImageBlock(blocks.StructBlock):
             "Required unless the image is decorative."
         ),
     )
-    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=250)
+    caption = CharBlock(label=_("Caption"), required=False, max_length=250)
 
     def clean(self, value):
         value = super().clean(value)
@@ -543,7 +543,9 @@ class ImageBlock(blocks.StructBlock):
     def get_api_representation(self, value, context=None):
         alt = str(value.alt or "")
         return {
-            "image": image_representation(value.get("image"), alt),
+            "image": image_representation(
+                value.get("image"), alt, base=context_root_url(context)
+            ),
             "alt": alt,
             "decorative": bool(value.get("decorative")),
             "caption": str(value.get("caption") or ""),
@@ -575,8 +577,8 @@ class ImageBlock(blocks.StructBlock):
 class QuoteBlock(ClinicStructBlock):
     """A pull quote or patient testimonial with its attribution."""
 
-    text = blocks.TextBlock(label=_("Quote"), max_length=1000)
-    attribution = blocks.CharBlock(
+    text = TextBlock(label=_("Quote"), max_length=1000)
+    attribution = CharBlock(
         label=_("Attribution"),
         required=False,
         max_length=150,
@@ -602,9 +604,9 @@ class QuoteBlock(ClinicStructBlock):
 class ReferenceItemBlock(ClinicStructBlock):
     """One cited source."""
 
-    title = blocks.CharBlock(label=_("Title"), max_length=255)
+    title = CharBlock(label=_("Title"), max_length=255)
     url = blocks.URLBlock(label=_("Link"), required=False)
-    publisher = blocks.CharBlock(
+    publisher = CharBlock(
         label=_("Publisher or journal"), required=False, max_length=255
     )
     year = blocks.IntegerBlock(

@@ -45,7 +45,9 @@ def outline(stream_value):
     """The headings of a stream, in order, as ``OutlineEntry`` objects.
 
     Heading blocks contribute their level; blocks with a section heading
-    (benefits, FAQ, …) contribute an H2.
+    (benefits, FAQ, …) contribute an H2, unless their block's ``Meta`` says
+    ``in_outline = False``: the booking call to action is not content, so
+    its "Book an appointment" is no entry of the table of contents.
     """
     entries = []
     for index, child in enumerate(stream_value):
@@ -54,9 +56,17 @@ def outline(stream_value):
             entries.append(
                 OutlineEntry(index, value.level_number, value["text"], value.anchor_id)
             )
-        elif getattr(value, "anchor_id", ""):
+        elif getattr(value, "anchor_id", "") and in_outline(child.block):
             entries.append(OutlineEntry(index, 2, value["heading"], value.anchor_id))
     return entries
+
+
+def in_outline(block):
+    """Whether the section heading of ``block`` is an entry of the outline.
+
+    True unless the block's ``Meta`` sets ``in_outline = False``.
+    """
+    return getattr(block.meta, "in_outline", True)
 
 
 # Ids the default templates use for their own elements; a heading anchor must

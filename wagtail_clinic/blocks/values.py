@@ -11,6 +11,7 @@ from wagtail_clinic.blocks.booking import (
     find_request_form_page,
     massage_type_of,
 )
+from wagtail_clinic.serialisation.representations import image_alt_text
 
 
 def make_anchor(text):
@@ -74,7 +75,7 @@ class MassageTypeItemStructValue(StructValue):
     @property
     def image_alt(self):
         page = self.linked_page
-        return page.image_alt if page is not None else ""
+        return image_alt_text(page.image, page.image_alt) if page is not None else ""
 
 
 class MassageTypesStructValue(SectionStructValue):

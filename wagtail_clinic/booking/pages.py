@@ -17,6 +17,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from wagtail_clinic.blocks.text import CountedTextarea
 from wagtail_clinic.booking import service
 from wagtail_clinic.booking.forms import AppointmentRequestForm
 from wagtail_clinic.booking.models import RequestSource, consent_fingerprint
@@ -112,7 +113,7 @@ class AbstractAppointmentRequestPage(EdgeCacheMixin, HeadlessPreviewMixin, Page)
         FieldPanel("clinic"),
         MultiFieldPanel(
             [
-                FieldPanel("consent_text"),
+                FieldPanel("consent_text", widget=CountedTextarea),
                 FieldPanel("privacy_notice_page"),
                 FieldPanel("privacy_notice_version"),
             ],

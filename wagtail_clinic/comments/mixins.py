@@ -84,9 +84,10 @@ class CommentsMixin:
     """Reader comments below a page: the approved ones, and a form for more.
 
     Put it before ``Page`` in the bases of a page model with a
-    ``comments_enabled`` field. Comments are open when that field and the
-    site's ``ClinicSettings.comments_enabled`` are both on; otherwise the
-    page shows neither comments nor form (nothing is deleted).
+    ``comments_enabled`` field. Comments are open only when that field and
+    the site's ``ClinicSettings.comments_enabled`` are both on (a site with
+    no ``ClinicSettings`` row yet has them off, as the field's default);
+    otherwise the page shows neither comments nor form (nothing is deleted).
 
     Context: ``comment_section`` (a ``CommentSection``), which
     ``wagtail_clinic/includes/comments.html`` renders.
@@ -109,7 +110,7 @@ class CommentsMixin:
             site_settings = settings_for_site(site)
         else:
             site_settings = get_clinic_settings(request)
-        return site_settings is None or site_settings.comments_enabled
+        return site_settings is not None and site_settings.comments_enabled
 
     def get_approved_comments(self):
         """The page's approved comments, oldest first, in one query."""

@@ -38,8 +38,10 @@ from wagtail_clinic.blocks.schemas import ClinicOutlineEntry
 from wagtail_clinic.blocks.streams import outline
 from wagtail_clinic.serialisation.cache import CachedFieldMixin, cached_representation
 from wagtail_clinic.serialisation.representations import (
+    image_alt_text,
     image_representation,
     page_representation,
+    page_root_url,
     remember_ancestors,
     therapist_representation,
 )
@@ -223,9 +225,12 @@ class PageImageField(ClinicField):
 
     @cached_representation
     def to_representation(self, value) -> ClinicImage | None:
-        """The image and its alt text, or None."""
+        """The image and its alt text (the page's, else the image's own), or None."""
+        image = getattr(value, self.image_attr)
         return image_representation(
-            getattr(value, self.image_attr), getattr(value, self.alt_attr, "")
+            image,
+            image_alt_text(image, getattr(value, self.alt_attr, "")),
+            page_root_url(value, self.request),
         )
 
 

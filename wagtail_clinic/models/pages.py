@@ -20,7 +20,7 @@ from functools import reduce
 from operator import or_
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models
@@ -41,6 +41,7 @@ from wagtail.search import index
 
 from wagtail_clinic.blocks.choosers import (
     MassageTypeChooserBlock,
+    defer_renditions,
     loading_page_body,
     rendition_prefetch,
 )
@@ -52,6 +53,7 @@ from wagtail_clinic.blocks.streams import (
     MassageTypeStreamBlock,
     outline,
 )
+from wagtail_clinic.blocks.text import CountedTextarea
 from wagtail_clinic.comments.mixins import CommentsMixin
 from wagtail_clinic.conf import clinic_settings
 from wagtail_clinic.edge.pages import EdgeCacheMixin
@@ -192,7 +194,8 @@ def pk_in_any(models, queryset_of):
 
 
 def listed_children(index_page, page_types, image_field, **filters):
-    """The live, public children of ``index_page`` of ``page_types``, by title.
+    """The live, public children of ``index_page`` of ``page_types``, by title,
+    without their StreamField bodies.
 
     Args:
         index_page: the parent page.
@@ -201,7 +204,15 @@ def listed_children(index_page, page_types, image_field, **filters):
         **filters: lookups on the page types' own fields.
     """
     queryset = pages_of_types(page_types, image_field, **filters)
-    return queryset.child_of(index_page).live().public().order_by("title")
+    # Without the bodies: sorting a deep ``?page=`` by title otherwise copies
+    # every article's body into the sort (cards never show the body).
+    return (
+        queryset.child_of(index_page)
+        .live()
+        .public()
+        .defer_streamfields()
+        .order_by("title")
+    )
 
 
 class PanelTabs:
@@ -230,6 +241,23 @@ class PanelTabs:
         )
 
 
+def loaded_foreign_keys(page, names):
+    """The objects of ``page``'s foreign keys ``names`` that are loaded already.
+
+    Keys the page's model does not have, empty ones and those not loaded
+    yet are left out: reading them costs no query.
+    """
+    objects = []
+    for name in names:
+        try:
+            field = page._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.is_cached(page) and getattr(page, name) is not None:
+            objects.append(getattr(page, name))
+    return objects
+
+
 class AlsoKnownAsMixin:
     """Gives pages with an ``also_known_as`` field a list of alternate names."""
 
@@ -251,6 +279,9 @@ class ArticleContextMixin:
         site_settings = get_clinic_settings(request)
         known_clinics = [site_settings.default_clinic] if site_settings else []
         with loading_page_body(self, known_clinics) as loaded:
+            # The page's own image (meta tags, JSON-LD, hero) with the rest,
+            # when it is loaded (not when the HTML built from it is cached).
+            defer_renditions(loaded_foreign_keys(self, ("image", "hero_image")))
             for _child in self.body:
                 pass
         # Links to the pages the body chose cost no query.
@@ -406,8 +437,8 @@ class AbstractConditionPage(
         max_length=250,
         blank=True,
         help_text=_(
-            "Describe the image for people who cannot see it. Leave blank if it "
-            "is decorative."
+            "Only if this page needs a different description than the image's "
+            "own alt text (set in Images). Leave both blank if it is decorative."
         ),
     )
     body = ClinicStreamField(ArticleStreamBlock(), verbose_name=_("body"), blank=True)
@@ -445,14 +476,17 @@ class AbstractConditionPage(
     )
     comments_enabled = models.BooleanField(
         _("allow reader comments"),
-        default=True,
-        help_text=_("Comments also need to be allowed in Settings › Clinic settings."),
+        default=False,
+        help_text=_(
+            "Show a comment form on this page. Comments also need to be allowed "
+            "in Settings › Clinic settings."
+        ),
     )
 
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("condition_name"), FieldPanel("also_known_as")]),
-        FieldPanel("intro"),
+        FieldPanel("intro", widget=CountedTextarea),
         MultiFieldPanel(
             [FieldPanel("hero_image"), FieldPanel("hero_image_alt")],
             heading=_("Hero image"),
@@ -742,7 +776,10 @@ class AbstractMassageTypePage(
         _("image alt text"),
         max_length=250,
         blank=True,
-        help_text=_("Describe the image. Leave blank if it is decorative."),
+        help_text=_(
+            "Only if this page needs a different description than the image's "
+            "own alt text (set in Images). Leave both blank if it is decorative."
+        ),
     )
     body = ClinicStreamField(
         MassageTypeStreamBlock(), verbose_name=_("body"), blank=True
@@ -768,13 +805,16 @@ class AbstractMassageTypePage(
     )
     comments_enabled = models.BooleanField(
         _("allow reader comments"),
-        default=True,
-        help_text=_("Comments also need to be allowed in Settings › Clinic settings."),
+        default=False,
+        help_text=_(
+            "Show a comment form on this page. Comments also need to be allowed "
+            "in Settings › Clinic settings."
+        ),
     )
 
     content_panels = [
         *Page.content_panels,
-        FieldPanel("summary"),
+        FieldPanel("summary", widget=CountedTextarea),
         FieldPanel("also_known_as"),
         MultiFieldPanel(
             [FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")

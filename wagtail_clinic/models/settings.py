@@ -45,8 +45,11 @@ class ClinicSettings(BaseSiteSetting):
     )
     comments_enabled = models.BooleanField(
         _("allow reader comments"),
-        default=True,
-        help_text=_("Turn off to hide comment forms on every page of this site."),
+        default=False,
+        help_text=_(
+            "Turn on to let pages that allow comments show a comment form. Off "
+            "hides comment forms on every page of this site."
+        ),
     )
     default_disclaimer = models.TextField(
         _("default disclaimer"),

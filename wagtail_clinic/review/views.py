@@ -242,14 +242,16 @@ class MedicalReviewReportView(ReportView):
 
         Filtered, counted and paginated by the database: the columns it
         reads (the review dates, ``unsourced_facts``) are indexed, and only
-        the rows of the current page are loaded, with their reviewers and
-        their workflow states (the live status column).
+        the rows of the current page are loaded (without their bodies),
+        with their reviewers and their workflow states (the live status
+        column).
         """
         pages = reviewable_pages(self.request.user).filter(
             needs_review_q() | unsourced_q()
         )
         return (
             with_reviewers(pages)
+            .defer_streamfields()
             .annotate_approved_schedule()
             .prefetch_workflow_states()
         )

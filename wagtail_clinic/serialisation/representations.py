@@ -21,6 +21,7 @@ from django.utils.html import format_html, linebreaks
 from django.utils.text import Truncator
 from wagtail.api.rich_text import APIRichText
 from wagtail.fields import RichTextField
+from wagtail.images.models import AbstractImage
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText, expand_db_html, get_text_for_indexing
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
@@ -54,12 +55,28 @@ def absolute_url(url, base=None):
     return base.rstrip("/") + url
 
 
-def image_representation(image, alt=""):
+def page_root_url(page, request=None):
+    """The root URL of ``page``'s site from its Site record, or None if unrouted.
+
+    The same root as ``Page.get_full_url`` (and so the canonical URL, Open
+    Graph and JSON-LD), e.g. ``http://127.0.0.1:8302``. Costs no query once
+    Wagtail's site root paths are cached (on ``request`` if given).
+    """
+    parts = page.get_url_parts(request) if page is not None else None
+    return parts[1] if parts and parts[1] else None
+
+
+def image_representation(image, alt="", base=None):
     """``ClinicImage`` for ``image`` (or None), with the configured renditions.
 
     Args:
         image: a Wagtail image, ideally loaded with its renditions prefetched.
         alt: the alt text to report; "" for decorative images.
+        base: the root its URLs start with: the root URL of the site of the
+            page showing it (``page_root_url``) where there is one, so they
+            agree with the page's own URLs; None for ``WAGTAILADMIN_BASE_URL``
+            (as Wagtail's ``rendition.full_url``), which the W5xx system
+            checks keep equal to the default site's root URL.
     """
     from wagtail.images.models import SourceImageIOError
 
@@ -78,10 +95,10 @@ def image_representation(image, alt=""):
         "alt": alt or "",
         "width": image.width,
         "height": image.height,
-        "url": absolute_url(image.file.url),
+        "url": absolute_url(image.file.url, base),
         "renditions": {
             purpose: {
-                "url": absolute_url(renditions[spec].url),
+                "url": absolute_url(renditions[spec].url, base),
                 "width": renditions[spec].width,
                 "height": renditions[spec].height,
             }
@@ -90,12 +107,37 @@ def image_representation(image, alt=""):
     }
 
 
+def image_alt_text(image, override=""):
+    """The alt text of ``image`` where a page shows it: ``override``, else the image's own.
+
+    The page's alt field (``hero_image_alt``, ``image_alt``) is an optional
+    override; the image's own alt text is its ``description`` (Images ›
+    edit), or ``default_alt_text`` where a custom image model redefines it.
+    Never the image's title (often a file name): with neither text set the
+    image is decorative and the alt text is "".
+
+    Args:
+        image: a Wagtail image, or None ("" then).
+        override: the page's alt text for it, "" or None for none.
+    """
+    override = (override or "").strip()
+    if override or image is None:
+        return override
+    if type(image).default_alt_text is not AbstractImage.default_alt_text:
+        return image.default_alt_text or ""
+    return (getattr(image, "description", "") or "").strip()
+
+
 def page_image(page):
-    """The card image of a page and its alt text, as ``(image, alt)``."""
+    """The card image of a page and its alt text, as ``(image, alt)``.
+
+    The alt text is the page's override, else the image's own (see
+    ``image_alt_text``).
+    """
     for field, alt_field in (("image", "image_alt"), ("hero_image", "hero_image_alt")):
         image = getattr(page, field, None)
         if image is not None:
-            return image, getattr(page, alt_field, "")
+            return image, image_alt_text(image, getattr(page, alt_field, ""))
     return None, ""
 
 
@@ -179,7 +221,7 @@ def page_representation(page, request=None):
         "url": page.get_full_url(request) or "",
         "path": page_path(page, request),
         "summary": page_summary(page),
-        "image": image_representation(image, alt),
+        "image": image_representation(image, alt, page_root_url(page, request)),
     }
 
 
@@ -246,6 +288,20 @@ _MEMO_KEY = "_wagtail_clinic_memo"
 def api_request(context):
     """The request of an API serialisation context, or None."""
     return context.get("request") if context else None
+
+
+def context_root_url(context):
+    """The root URL of the request's site (its Site record), or None.
+
+    The ``base`` for ``image_representation`` in a block's API
+    representation, so body images agree with the page's own URLs; None
+    (``WAGTAILADMIN_BASE_URL``) without a request. No query: Wagtail caches
+    the site on the request, and the representation cache keys values by
+    the request's site.
+    """
+    request = api_request(context)
+    site = Site.find_for_request(request) if request is not None else None
+    return site.root_url if site is not None else None
 
 
 def _memo(context, key, factory):

@@ -12,7 +12,10 @@ from wagtail.images.shortcuts import get_rendition_or_not_found
 
 from wagtail_clinic.conf import clinic_settings
 from wagtail_clinic.serialisation.fragments import CONTEXT_NAME as FRAGMENTS_CONTEXT
-from wagtail_clinic.serialisation.representations import meta_description
+from wagtail_clinic.serialisation.representations import (
+    image_alt_text,
+    meta_description,
+)
 from wagtail_clinic.serialisation.site import site_name
 
 
@@ -70,7 +73,7 @@ def clinic_image(image, purpose, **attrs):
     alt text, or nothing for a decorative image. Images load lazily unless
     ``loading`` says otherwise. Renders nothing when ``image`` is empty::
 
-        {% clinic_image page.hero_image "hero" alt=page.hero_image_alt loading="eager" %}
+        {% clinic_image page.hero_image "hero" alt=page.hero_image_alt|clinic_alt:page.hero_image loading="eager" %}
     """
     try:
         spec = clinic_settings.RENDITIONS[purpose]
@@ -95,6 +98,20 @@ def clinic_image(image, purpose, **attrs):
         **extra,
     }
     return format_html("<img{}>", flatatt(final))
+
+
+@register.filter
+def clinic_alt(override, image):
+    """The alt text of ``image``: the page's ``override``, else the image's own.
+
+    For a page's alt-text override field, so the image's description (set
+    once in Images) is the default and nobody types it twice::
+
+        {% clinic_image page.hero_image "hero" alt=page.hero_image_alt|clinic_alt:page.hero_image %}
+
+    "" (decorative) when neither is set; never the image's title.
+    """
+    return image_alt_text(image, override)
 
 
 @register.simple_tag
