@@ -34,6 +34,7 @@ class CommentSource(models.TextChoices):
 
     FORM = "form", _("Web form")
     API = "api", _("API")
+    IMPORT = "import", _("Imported")
 
 
 class ReaderCommentQuerySet(models.QuerySet):

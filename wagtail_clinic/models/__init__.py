@@ -9,11 +9,12 @@ from wagtail_clinic.booking.pages import (
     AbstractAppointmentRequestPage,
     AppointmentRequestPage,
 )
-from wagtail_clinic.comments.models import CommentStatus, ReaderComment
+from wagtail_clinic.comments.models import CommentSource, CommentStatus, ReaderComment
 from wagtail_clinic.preview.models import PagePreview
 from wagtail_clinic.review.models import ClinicalReviewTask
 from wagtail_clinic.webhooks.models import WebhookDelivery
 
+from .imports import WordPressImage, WordPressImport
 from .pages import (
     AbstractConditionIndexPage,
     AbstractConditionPage,
@@ -39,6 +40,7 @@ __all__ = [
     "Clinic",
     "ClinicalReviewTask",
     "ClinicSettings",
+    "CommentSource",
     "CommentStatus",
     "ConditionIndexPage",
     "ConditionPage",
@@ -49,4 +51,6 @@ __all__ = [
     "ReaderComment",
     "Therapist",
     "WebhookDelivery",
+    "WordPressImage",
+    "WordPressImport",
 ]

@@ -189,8 +189,16 @@ class Clinic(TranslatableMixin, index.Indexed, ClusterableModel):
 
     @property
     def hours(self):
-        """Opening-hours rows in weekday order (uses a prefetch when present)."""
-        return sorted(self.opening_hours.all(), key=lambda h: (h.weekday, h.opens))
+        """The opening hours, one row per day, in weekday then time order.
+
+        A row for several days ("Monday to Friday") gives one row for each of
+        them, so the page, the API and the structured data list days as they
+        always did. Uses a prefetch of ``opening_hours`` when present.
+        """
+        return sorted(
+            (day for row in self.opening_hours.all() for day in row.each_day()),
+            key=lambda h: (h.weekday, h.opens),
+        )
 
 
 class OpeningHours(Orderable):
@@ -207,12 +215,27 @@ class OpeningHours(Orderable):
 
     clinic = ParentalKey(Clinic, on_delete=models.CASCADE, related_name="opening_hours")
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    last_weekday = models.PositiveSmallIntegerField(
+        _("to"),
+        choices=Weekday.choices,
+        null=True,
+        blank=True,
+        help_text=_(
+            "For the same hours on several days in a row, e.g. Monday to "
+            "Friday: the last day. Leave blank for one day."
+        ),
+    )
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
 
     panels = [
         FieldRowPanel(
-            [FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")]
+            [
+                FieldPanel("weekday"),
+                FieldPanel("last_weekday"),
+                FieldPanel("opens"),
+                FieldPanel("closes"),
+            ]
         )
     ]
 
@@ -221,14 +244,44 @@ class OpeningHours(Orderable):
         verbose_name_plural = _("opening hours")
 
     def __str__(self):
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        days = self.get_weekday_display()
+        if self.last_weekday and self.last_weekday != self.weekday:
+            days = f"{days}–{self.get_last_weekday_display()}"
+        return f"{days} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    @property
+    def weekdays(self):
+        """The ISO weekdays (1 is Monday) this row covers, in order."""
+        return list(range(self.weekday, (self.last_weekday or self.weekday) + 1))
+
+    def each_day(self):
+        """This row as one row per day it covers (unsaved copies for a range)."""
+        if len(self.weekdays) == 1:
+            return [self]
+        return [
+            OpeningHours(
+                clinic_id=self.clinic_id,
+                weekday=weekday,
+                opens=self.opens,
+                closes=self.closes,
+            )
+            for weekday in self.weekdays
+        ]
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.opens and self.closes and self.closes <= self.opens:
-            raise ValidationError(
-                {"closes": _("The closing time must be later than the opening time.")}
+            errors["closes"] = _(
+                "The closing time must be later than the opening time."
             )
+        if self.weekday and self.last_weekday and self.last_weekday < self.weekday:
+            errors["last_weekday"] = _(
+                "Choose a day after %(day)s (the week starts on Monday), or "
+                "add a second row for the days before it."
+            ) % {"day": self.get_weekday_display()}
+        if errors:
+            raise ValidationError(errors)
 
 
 class Therapist(TranslatableMixin, index.Indexed, models.Model):
