@@ -54,6 +54,7 @@ cat <<MSG
 Site:  $base/
 Admin: $base/admin/  (user: admin, password: changeme)
 Article: $base/conditions/back-pain/
+French:  $base/fr/affections/mal-de-dos/
 
 MSG
 

@@ -8,7 +8,7 @@
 #      (for the TypeScript, browser and cache-outage tests),
 #   4. runs ruff (lint + format check) and Django's migration/system checks,
 #   5. runs the pytest suite, browser tests included, on SQLite and on
-#      PostgreSQL,
+#      PostgreSQL, and tests/localize/ (wagtail-localize) on SQLite,
 #   6. with COVERAGE=1, measures coverage on the PostgreSQL run and reports it,
 #   7. runs scripts/cluster.sh --short (PostgreSQL, Redis, two gunicorns, a
 #      task worker and Varnish on loopback; skipped with SKIP_CLUSTER=1).
@@ -104,6 +104,16 @@ banner "SQLite"
 # make the property-based tests several times slower).
 run_pytest env -u DATABASE_ENGINE DJANGO_SETTINGS_MODULE=tests.settings \
     .venv/bin/python -m pytest "$@"
+
+banner "SQLite, with wagtail-localize (tests/localize/)"
+# Its own settings (tests/settings_localize.py): wagtail-localize's apps stay
+# out of the main runs. The tests skip, saying so, when it is not installed.
+if ! .venv/bin/python -c "import wagtail_localize" 2>/dev/null; then
+    echo "wagtail-localize is not installed: tests/localize/ will be skipped" \
+        "(pip install 'wagtail-localize>=1.14,<2', part of the 'testing' extra)."
+fi
+run_pytest env -u DATABASE_ENGINE DJANGO_SETTINGS_MODULE=tests.settings_localize \
+    .venv/bin/python -m pytest tests/localize -rs
 
 if [ "${SKIP_POSTGRES:-0}" = "1" ]; then
     banner "PostgreSQL (skipped: SKIP_POSTGRES=1)"

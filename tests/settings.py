@@ -115,6 +115,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Translations on, as a multilingual clinic runs it (issue 16): English and
+# French content; tests that need a French tree create its Locale.
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [("en", "English"), ("fr", "French")]
+WAGTAIL_I18N_ENABLED = True
 USE_TZ = True
 
 # Uploaded files go to a scratch directory; tests/conftest.py additionally

@@ -357,13 +357,18 @@ class TestConditionList(ProblemAssertions, ClinicContentMixin, TestCase):
 
     @override_settings(WAGTAIL_I18N_ENABLED=True)
     def test_translations_of_the_site_root_are_part_of_the_site(self):
+        """The French tree under the translated site root is listed, in
+        French only: an English listing never shows a French card."""
         french = Locale.objects.create(language_code="fr")
         for page in (self.home, self.condition_index, self.neck_pain):
             translation = page.copy_for_translation(french)
             translation.save_revision().publish()
-        listing = self.get_list()
-        self.assertEqual(listing.count, 3)
-        self.assertIn(translation.pk, [card.id for card in listing.items])
+        english = self.get_list()
+        self.assertEqual(english.count, 2)
+        self.assertNotIn(translation.pk, [card.id for card in english.items])
+        listing = self.get_list(locale="fr")
+        self.assertEqual([card.id for card in listing.items], [translation.pk])
+        self.assertEqual(listing.items[0].path, "/conditions/neck-pain/")
 
 
 class TestMassageTypeList(ProblemAssertions, ClinicContentMixin, TestCase):
@@ -540,7 +545,7 @@ class TestOpenAPI(TestCase):
         )
         params = {p["name"]: p for p in self.operation("/massage-types/")["parameters"]}
         self.assertEqual(
-            set(params), {"offset", "limit", "search", "site", "condition"}
+            set(params), {"offset", "limit", "search", "site", "locale", "condition"}
         )
         self.assertEqual(params["offset"]["schema"]["minimum"], 0)
         self.assertEqual(params["limit"]["schema"]["minimum"], 1)
@@ -634,13 +639,15 @@ PARAMETER_VALUES = st.one_of(
     st.text(max_size=30),
     st.text(alphabet=st.sampled_from("\x00\r\n\t\u2028 %/.-:0123456789é"), max_size=12),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
-    st.sampled_from(["", "0", "-0", "1e3", "NaN", "null", "[]", "ünïcode", "a" * 3000]),
+    st.sampled_from(
+        ["", "0", "-0", "1e3", "NaN", "null", "[]", "ünïcode", "a" * 3000, "fr", "FR"]
+    ),
 )
 PARAMETERS = {
-    "/pages/by-path/": ["path", "site", "rich_text_format"],
+    "/pages/by-path/": ["path", "site", "rich_text_format", "locale"],
     "/pages/{id}/": ["site", "rich_text_format", "version"],
-    "/conditions/": ["offset", "limit", "search", "site", "massage_type"],
-    "/massage-types/": ["offset", "limit", "search", "site", "condition"],
+    "/conditions/": ["offset", "limit", "search", "site", "locale", "massage_type"],
+    "/massage-types/": ["offset", "limit", "search", "site", "locale", "condition"],
 }
 
 

@@ -44,8 +44,10 @@ OFF = override_settings(WAGTAIL_CLINIC={"API_REPRESENTATION_CACHE": False})
 #: comments, the body's chosen pages, images and renditions, its rich text
 #: links, the hero image and reviewer (one query), the hero rendition, the
 #: default clinic's hours and the breadcrumb trail. Not the issue's goal of
-#: 10: Wagtail's page lookup and the comments alone cost 9-10.
-COLD_ARTICLE_BUDGET = 19
+#: 10: Wagtail's page lookup and the comments alone cost 9-10. With
+#: translations on, two more per request: Wagtail's routing looks up the
+#: active locale, and the hreflang links load the page's translations.
+COLD_ARTICLE_BUDGET = 19 + 2
 
 
 def _per_request_tokens_removed(html):
@@ -144,7 +146,10 @@ class TestQueryBudgets(ArticleHTMLTestCase):
         self.warm()
         plain = self.count(self.plain)
         article = self.count(self.article)
-        self.assertEqual(article, plain)
+        # Not more: the plain page's links are Wagtail's, which with
+        # translations on look up the active locale once per link
+        # (``page.localized``); the article's are batched.
+        self.assertLessEqual(article, plain)
 
     def test_a_cold_article(self):
         self.warm()

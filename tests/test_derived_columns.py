@@ -13,6 +13,7 @@ from django.apps import apps
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Locale
 
 from tests.utils import (
     article_body,
@@ -96,6 +97,23 @@ class TestChosenMassageTypes(DerivedColumnsTestCase):
         self.assertEqual(helped(self.sports), [])
         revision.publish()
         self.assertEqual(helped(self.sports), [article.pk])
+
+    def test_a_translation_is_listed_by_the_massage_types_of_its_locale(self):
+        french = Locale.objects.create(language_code="fr")
+        article = make_condition_page(
+            self.index, body=self.body([self.deep, self.sports])
+        )
+        deep_fr = self.deep.copy_for_translation(french, copy_parents=True)
+        deep_fr.save_revision().publish()
+        # The English massage type's articles are not copied with it.
+        self.assertEqual(helped(deep_fr), [])
+        article_fr = article.copy_for_translation(french, copy_parents=True)
+        article_fr.save_revision().publish()
+        self.assertEqual(helped(deep_fr), [article_fr.pk])
+        self.assertEqual(helped(self.deep), [article.pk])
+        # No French sports massage yet: the French article stays with the
+        # one it chose.
+        self.assertEqual(helped(self.sports), sorted([article.pk, article_fr.pk]))
 
     def test_saving_other_fields_leaves_the_relation(self):
         article = make_condition_page(self.index, body=self.body([self.deep]))

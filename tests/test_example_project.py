@@ -40,11 +40,12 @@ from wagtail_clinic.blocks import ArticleStreamBlock
 from wagtail_clinic.models import ConditionPage, MassageTypePage
 
 counts = {m._meta.label: m._default_manager.count() for m in apps.get_models()}
-article = ConditionPage.objects.get(slug="back-pain")
+article = ConditionPage.objects.get(slug="back-pain", locale__language_code="en")
 site = Site.objects.get(is_default_site=True)
 client = Client()
 pages = {}
-for url in ["/", "/conditions/", "/massage-types/", "/conditions/back-pain/", "/book/", "/about/", "/admin/login/"]:
+for url in ["/", "/conditions/", "/massage-types/", "/conditions/back-pain/", "/book/", "/about/", "/admin/login/",
+            "/fr/", "/fr/affections/", "/fr/types-de-massage/", "/fr/affections/mal-de-dos/"]:
     response = client.get(url)
     pages[url] = {"status": response.status_code, "html": response.content.decode()}
 print(json.dumps({
@@ -111,20 +112,24 @@ def test_demo_content_loads_twice_without_duplicates_and_renders(manage):
     assert site["counts"] == after_first
     counts = site["counts"]
     assert counts["wagtailcore.Site"] == 1
-    assert counts["home.HomePage"] == 1
-    assert counts["wagtail_clinic.ConditionPage"] == 1
-    assert counts["wagtail_clinic.MassageTypePage"] == 4
-    assert counts["wagtail_clinic.Clinic"] == 1
-    assert counts["wagtail_clinic.OpeningHours"] == 6
-    assert counts["wagtail_clinic.Therapist"] == 1
+    # English and French (tests/test_example_i18n.py checks the French tree).
+    assert counts["wagtailcore.Locale"] == 2
+    assert counts["home.HomePage"] == 2
+    assert counts["wagtail_clinic.ConditionPage"] == 2
+    assert counts["wagtail_clinic.MassageTypePage"] == 8
+    assert counts["wagtail_clinic.Clinic"] == 2
+    assert counts["wagtail_clinic.OpeningHours"] == 12
+    assert counts["wagtail_clinic.Therapist"] == 2
     assert counts["wagtail_clinic.ClinicSettings"] == 1
+    # Images are shared by both languages.
     assert counts["wagtailimages.Image"] == 6
     assert counts["wagtail_clinic.AppointmentRequestPage"] == 1
     assert counts["home.StandardPage"] == 1
     # Root, home, two index pages, four massage types, the article, the
     # booking page and the About page: the stock "Welcome to your new Wagtail
-    # site!" page has been replaced.
-    assert counts["wagtailcore.Page"] == 11
+    # site!" page has been replaced. In French: home, the two index pages,
+    # the four massage types and the article.
+    assert counts["wagtailcore.Page"] == 11 + 8
     # The Site is where the demo is served (WAGTAILADMIN_BASE_URL), so every
     # absolute URL agrees and the W501-W503 checks stay quiet.
     assert site["site"] == ["127.0.0.1", 8000, "HomePage"]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -35,7 +36,13 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [
-    # Wagtail serves every page of the site: this must be the last pattern.
+# Wagtail serves every page of the site: these must be the last patterns.
+# English pages stay where they were (/conditions/back-pain/), French ones are
+# under /fr/ (/fr/affections/mal-de-dos/): the language prefix picks the
+# page tree (LocaleMiddleware activates the language, Wagtail routes from the
+# site root page's translation in it). The admin and the APIs above stay
+# unprefixed; the APIs take ?locale=fr instead.
+urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
-]
+    prefix_default_language=False,
+)

@@ -742,3 +742,492 @@ def about_body(
         f'<a linktype="page" id="{booking_page_id}">request an appointment '
         "online</a> and we will be in touch within one working day.</p>"
     )
+
+
+# French ---------------------------------------------------------------------
+#
+# The French tree is made the way an editor makes it with "Translate" in the
+# admin (wagtail.contrib.simple_translation): each English page or snippet is
+# copied into the French locale (``copy_for_translation``), then the values
+# below replace the English text and the copy is published. What is not
+# listed here (images, dates, phone numbers, addresses) keeps the English
+# page's value. Pages and snippets are matched to their English originals
+# by translation key, so their French slugs and names may differ.
+
+FRENCH = "fr"
+
+HOME_PAGE_FR = {
+    "title": "Massothérapie Heronstone",
+    "intro": (
+        "<p>Massothérapie agréée dans le sud d'Edmonton. Nous vous aidons à "
+        "bouger plus librement grâce à des <b>soins manuels</b>, des "
+        "explications claires et un plan adapté à votre semaine.</p>"
+    ),
+}
+
+CLINIC_FR = {
+    "name": "Massothérapie Heronstone",
+    "street_address": "2150 Heronstone Way SW, bureau 104",
+    "service_area": "Edmonton-Sud",
+}
+
+THERAPIST_FR = {
+    "bio": (
+        "Maren est massothérapeute agréée depuis douze ans. Elle reçoit "
+        "beaucoup de personnes dont les douleurs au dos ou à la nuque ont "
+        "commencé par de longues journées au bureau, et aime les renvoyer chez "
+        "elles avec deux ou trois étirements qu'elles feront vraiment."
+    ),
+}
+
+CONDITION_INDEX_FR = {
+    "slug": "affections",
+    "title": "Affections",
+    "intro": (
+        "<p>Des articles en langage simple sur les problèmes courants que nous "
+        "traitons, chacun relu par un de nos massothérapeutes agréés.</p>"
+    ),
+}
+
+MASSAGE_TYPE_INDEX_FR = {
+    "slug": "types-de-massage",
+    "title": "Types de massage",
+    "intro": (
+        "<p>Les types de massage que proposent nos thérapeutes. Choisissez une "
+        "affection pour voir ceux qui peuvent vous soulager.</p>"
+    ),
+}
+
+# By the English page's slug.
+MASSAGE_TYPES_FR = {
+    "deep-tissue-massage": {
+        "slug": "massage-des-tissus-profonds",
+        "title": "Massage des tissus profonds",
+        "also_known_as": "relâchement myofascial, massage en profondeur",
+        "summary": (
+            "Une pression lente et ferme qui atteint les couches profondes des "
+            "muscles et les tissus conjonctifs qui les entourent. Souvent choisi "
+            "pour des tensions installées depuis longtemps."
+        ),
+        "image_alt": "Illustration abstraite : un ovale pâle sur un dégradé bleu.",
+        "body": [
+            heading("À quoi vous attendre", 2, "a-quoi-vous-attendre"),
+            paragraph(
+                "<p>Votre thérapeute travaille lentement, avec l'avant-bras, les "
+                "jointures ou les pouces, pour descendre dans les zones tendues "
+                "et maintenir une pression régulière jusqu'à ce que les tissus se "
+                "relâchent. Le relâchement myofascial étire doucement et "
+                "longuement le <i>fascia</i>, la fine enveloppe qui entoure "
+                "chaque muscle.</p>"
+                "<p>La pression peut être intense, mais vous devez toujours "
+                "pouvoir respirer confortablement.</p>"
+            ),
+            block(
+                "callout",
+                {
+                    "tone": "warning",
+                    "heading": "Pas pour tout le monde",
+                    "text": (
+                        "<p>Prévenez votre thérapeute si vous prenez des "
+                        "anticoagulants, si vous avez facilement des bleus, si "
+                        "vous êtes enceinte, ou après une opération ou une "
+                        "blessure récente. Une technique plus douce vous "
+                        "conviendra peut-être mieux.</p>"
+                    ),
+                },
+            ),
+        ],
+    },
+    "shiatsu-and-acupressure": {
+        "slug": "shiatsu-et-acupression",
+        "title": "Shiatsu et acupression",
+        "also_known_as": "shiatsu, acupression, digitopression",
+        "summary": (
+            "Une méthode japonaise de soins corporels : une pression rythmée des "
+            "doigts, des pouces et des paumes sur des points précis du corps, à "
+            "travers des vêtements amples."
+        ),
+        "image_alt": "Illustration abstraite : des points flous sur un dégradé rose.",
+        "body": [
+            heading("Comment ça marche", 2, "comment-ca-marche"),
+            paragraph(
+                "<p>Le shiatsu est issu de la médecine traditionnelle d'Asie de "
+                "l'Est. Vous restez habillé, en général allongé sur un tapis "
+                "rembourré, pendant que votre thérapeute appuie de tout son poids "
+                "sur une série de points, souvent avec de légers étirements.</p>"
+                "<p>Beaucoup de gens trouvent ce rythme régulier <b>très "
+                "apaisant</b>. Les points eux-mêmes ont été peu étudiés : nous le "
+                "proposons donc comme un soin de détente et de confort, pas comme "
+                "un remède.</p>"
+            ),
+        ],
+    },
+    "sports-massage": {
+        "slug": "massage-sportif",
+        "title": "Massage sportif",
+        "also_known_as": "massage des sportifs",
+        "summary": (
+            "Un travail ciblé pour les personnes actives, qui associe massage et "
+            "étirements pour se préparer à l'effort, récupérer ou continuer à "
+            "s'entraîner."
+        ),
+        "image_alt": "Illustration abstraite : un cercle lumineux sur un dégradé orange.",
+        "body": [
+            heading("Pour qui ?", 2, "pour-qui"),
+            paragraph(
+                "<p>Inutile d'être un athlète. Le massage sportif convient à "
+                "toute personne dont l'activité, de la course au jardinage, "
+                "sollicite trop certains muscles. Les séances se concentrent sur "
+                "les zones que vous utilisez le plus et se terminent souvent par "
+                "des étirements à poursuivre à la maison.</p>"
+            ),
+        ],
+    },
+    "swedish-massage": {
+        "slug": "massage-suedois",
+        "title": "Massage suédois",
+        "also_known_as": "massage de détente, massage classique",
+        "summary": (
+            "De longs mouvements fluides, avec une pression légère à modérée. Un "
+            "bon choix pour un premier massage ou simplement pour se détendre."
+        ),
+        "image_alt": "Illustration abstraite : un ovale pâle sur un dégradé bleu ciel.",
+        "body": [
+            heading("À quoi vous attendre", 2, "a-quoi-vous-attendre"),
+            paragraph(
+                "<p>Votre thérapeute utilise de longs effleurages, un pétrissage "
+                "doux et des mouvements circulaires, généralement avec une huile "
+                "ou une lotion légère. Vous pouvez demander plus ou moins de "
+                "pression à tout moment.</p>"
+            ),
+        ],
+    },
+}
+
+BACK_PAIN_FR = {
+    "slug": "mal-de-dos",
+    "title": "Soulager le mal de dos : comment agit la massothérapie",
+    "condition_name": "Mal de dos",
+    "also_known_as": "dorsalgie, lumbago, lombalgie",
+    "intro": (
+        "Presque tout le monde a mal au dos un jour ou l'autre. Voici ce que la "
+        "massothérapie peut faire, et ce qu'elle ne peut pas faire, contre le "
+        "mal de dos, les techniques qu'utilisent nos thérapeutes et la "
+        "fréquence de soins qui aide le plus souvent."
+    ),
+    "hero_image_alt": (
+        "Illustration abstraite : un doux cercle blanc sur un dégradé vert sauge."
+    ),
+}
+
+# The massage types listed in the French article, by English slug.
+BACK_PAIN_MASSAGE_TYPES_FR = [
+    (
+        "deep-tissue-massage",
+        "Une pression lente et soutenue atteint les muscles profonds et le fascia "
+        "le long de la colonne et des hanches, là où se logent souvent les "
+        "tensions anciennes du bas du dos.",
+    ),
+    (
+        "shiatsu-and-acupressure",
+        "La pression rythmée des doigts et des paumes aide beaucoup de gens à se "
+        "détendre profondément, ce qui relâche les muscles qui se contractent "
+        "pour protéger un dos douloureux.",
+    ),
+    ("sports-massage", ""),
+    ("swedish-massage", ""),
+]
+
+
+def back_pain_body_fr(
+    *, clinic_name, massage_type_ids, massage_types_index_id, image_id
+):
+    """The French article body: ``back_pain_body`` in French, block for block.
+
+    ``massage_type_ids`` and ``massage_types_index_id`` are the French pages.
+    """
+    return [
+        heading("Pourquoi a-t-on mal au dos ?", 2, "pourquoi-mal-au-dos"),
+        paragraph(
+            "<p>Votre dos est une colonne d'os, de disques, d'articulations et "
+            "de ligaments, tenue par de nombreuses couches de muscles qui "
+            "travaillent ensemble chaque fois que vous vous asseyez, soulevez "
+            "une charge ou vous tournez. La plupart des maux de dos sont "
+            "<b>mécaniques</b> : ils viennent de muscles froissés, "
+            "d'articulations irritées ou de tissus raidis par de longues heures "
+            "au bureau ou au volant, et non d'une maladie grave.</p>"
+            "<p>Les déclencheurs les plus courants :</p>"
+            "<ul>"
+            "<li>soulever quelque chose de lourd en arrondissant le dos</li>"
+            "<li>rester longtemps assis ou debout dans la même position</li>"
+            "<li>une hausse soudaine d'activité, comme une fin de semaine de "
+            "travaux au jardin</li>"
+            "<li>le stress, qui garde tendus les muscles des épaules et du dos</li>"
+            "</ul>"
+        ),
+        block(
+            "key_fact",
+            {
+                "value": "85 %",
+                "statement": (
+                    "des adultes, selon certaines estimations, auront mal au dos "
+                    "au cours de leur vie. La plupart des épisodes se calment en "
+                    "quelques semaines."
+                ),
+                "source_title": (
+                    "Chiffre de démonstration : remplacez-le par la source que "
+                    "cite votre clinique"
+                ),
+                "source_url": "https://example.org/sources/back-pain-prevalence",
+            },
+        ),
+        heading("Comment le massage soulage le dos", 2, "comment-le-massage-aide"),
+        paragraph(
+            "<p>Le massage ne remet pas les os en place et ne répare pas un "
+            "disque abîmé. Il <i>peut</i> en revanche relâcher la tension et la "
+            "crispation qui s'accumulent dans les muscles autour d'une zone "
+            "douloureuse, et calmer un système nerveux surmené : bouger paraît "
+            "alors plus sûr et fait moins mal. Les recommandations cliniques "
+            "citent le massage parmi les traitements sans médicament à essayer "
+            "contre la lombalgie, en général en restant actif (voir la "
+            '<a href="https://doi.org/10.7326/M16-2367">recommandation de '
+            "l'American College of Physicians</a>).</p>"
+            "<p>Votre thérapeute choisira parmi les techniques ci-dessous ; "
+            "pour en savoir plus sur chacune, lisez notre "
+            f'<a linktype="page" id="{massage_types_index_id}">guide des types '
+            "de massage</a>.</p>"
+        ),
+        heading("Comment se passe une première séance", 3, "premiere-seance"),
+        paragraph(
+            "<ol>"
+            "<li>Votre thérapeute vous interroge sur votre douleur, vos "
+            "antécédents de santé et vos médicaments.</li>"
+            "<li>Votre thérapeute observe vos mouvements et repère où ça fait "
+            "mal.</li>"
+            "<li>Vous décidez ensemble d'un plan, y compris de la fermeté de la "
+            "pression.</li>"
+            "<li>Après le massage, vous repartez avec un ou deux exercices à "
+            "faire chez vous.</li>"
+            "</ol>"
+        ),
+        block(
+            "massage_types",
+            {
+                "heading": "Les types de massage contre le mal de dos",
+                "intro": "Votre thérapeute peut en combiner plusieurs en une séance.",
+                "items": items(
+                    *(
+                        {
+                            "page": massage_type_ids[slug],
+                            "name": "",
+                            "description": text,
+                        }
+                        for slug, text in BACK_PAIN_MASSAGE_TYPES_FR
+                    )
+                ),
+            },
+        ),
+        block(
+            "benefits",
+            {
+                "heading": "Les bienfaits du massage pour le dos",
+                "intro": (
+                    "Les résultats varient d'une personne à l'autre, mais les "
+                    "patients remarquent souvent :"
+                ),
+                "items": items(
+                    {
+                        "title": "Des muscles moins tendus",
+                        "description": (
+                            "Les muscles noués et crispés autour de la colonne se "
+                            "détendent, ce qui atténue souvent la douleur."
+                        ),
+                    },
+                    {
+                        "title": "Des mouvements plus faciles",
+                        "description": (
+                            "Se pencher, se tourner ou se lever d'une chaise devient "
+                            "plus confortable une fois les tissus assouplis."
+                        ),
+                    },
+                    {
+                        "title": "Un meilleur sommeil",
+                        "description": (
+                            "Beaucoup de gens s'endorment plus facilement et dorment "
+                            "mieux quand la douleur se calme."
+                        ),
+                    },
+                    {
+                        "title": "Moins de stress",
+                        "description": (
+                            "Une heure de soins sans se presser aide à décompresser, "
+                            "et le stress lui-même a tendance à crisper le dos."
+                        ),
+                    },
+                    {
+                        "title": "De meilleures habitudes",
+                        "description": (
+                            "Votre thérapeute peut vous montrer comment votre façon "
+                            "de vous asseoir, de vous tenir ou de soulever entretient "
+                            "l'irritation de votre dos."
+                        ),
+                    },
+                ),
+            },
+        ),
+        block(
+            "frequency",
+            {
+                "heading": "À quelle fréquence se faire masser pour le mal de dos ?",
+                "how_often": "Toutes les 2 à 3 semaines",
+                "note": (
+                    "Beaucoup de gens commencent par une séance par semaine "
+                    "pendant les premières semaines, le temps que la douleur se "
+                    "calme, puis les espacent. Votre thérapeute vous proposera un "
+                    "rythme selon votre réaction aux soins."
+                ),
+            },
+        ),
+        heading("Bien choisir son massothérapeute", 2, "choisir-son-therapeute"),
+        paragraph(
+            "<p>Choisissez un <b>massothérapeute agréé (RMT)</b>. Les "
+            "thérapeutes agréés ont suivi une formation reconnue, sont assurés "
+            "en responsabilité civile et relèvent d'un ordre professionnel. "
+            "Beaucoup d'assurances complémentaires ne remboursent que les soins "
+            "d'un thérapeute agréé. Avant de réserver, vous pouvez lui demander :</p>"
+            "<ul>"
+            "<li>s'il traite souvent des maux de dos comme le vôtre</li>"
+            "<li>quelles techniques il utiliserait, et pourquoi</li>"
+            "<li>s'il peut facturer directement votre assureur</li>"
+            "</ul>"
+        ),
+        block(
+            "quote",
+            {
+                "text": (
+                    "Je suis arrivé en pouvant à peine lacer mes chaussures. "
+                    "Quelques séances plus tard, avec les étirements que Maren "
+                    "m'a montrés, je remontais sur mon vélo."
+                ),
+                "attribution": "Un patient de Heronstone, cité avec sa permission",
+            },
+        ),
+        block(
+            "image",
+            {
+                "image": image_id,
+                "decorative": False,
+                "alt_text": (
+                    "Illustration abstraite : un ovale pâle sur un dégradé couleur "
+                    "sable chaud."
+                ),
+                "caption": (
+                    "Une pression douce et régulière aide les muscles crispés à "
+                    "lâcher prise."
+                ),
+            },
+        ),
+        block(
+            "faq",
+            {
+                "heading": "Questions fréquentes",
+                "items": items(
+                    {
+                        "question": "Le massage fait-il mal ?",
+                        "answer": (
+                            "<p>Vous sentirez peut-être une pression ou une "
+                            "sensibilité sur les points tendus, mais vous devez "
+                            "toujours pouvoir respirer confortablement. Dites-le "
+                            "tout de suite à votre thérapeute si c'est trop "
+                            "intense.</p>"
+                        ),
+                    },
+                    {
+                        "question": "Ai-je besoin d'une recommandation médicale ?",
+                        "answer": (
+                            "<p>Pas pour prendre rendez-vous chez nous. Certaines "
+                            "assurances en demandent une avant de rembourser les "
+                            "soins : <b>vérifiez votre contrat</b> d'abord.</p>"
+                        ),
+                    },
+                    {
+                        "question": "Quand faut-il plutôt consulter un médecin ?",
+                        "answer": (
+                            "<p>Consultez rapidement si votre mal de dos suit une "
+                            "chute ou un accident, s'il s'accompagne de fièvre, "
+                            "d'un engourdissement de l'aine ou des jambes, d'une "
+                            "faiblesse dans une jambe ou de difficultés à "
+                            "contrôler la vessie ou les intestins, ou s'il ne "
+                            "cesse de s'aggraver.</p>"
+                        ),
+                    },
+                    {
+                        "question": "Est-ce normal d'avoir des courbatures après ?",
+                        "answer": (
+                            "<p>Une légère sensibilité pendant un jour ou deux est "
+                            "fréquente, surtout après un travail en profondeur. "
+                            "Bouger doucement et prendre une douche chaude aident "
+                            "en général.</p>"
+                        ),
+                    },
+                ),
+            },
+        ),
+        block(
+            "callout",
+            {
+                "tone": "disclaimer",
+                "heading": "Une remarque sur les conseils médicaux",
+                "text": (
+                    "<p>Cet article donne des informations générales, pas un "
+                    "diagnostic. Parlez-en à votre médecin avant de modifier "
+                    "votre traitement, et informez votre massothérapeute de vos "
+                    "problèmes de santé et de vos médicaments.</p>"
+                ),
+            },
+        ),
+        block(
+            "booking_cta",
+            {
+                "heading": "Prêt à vous sentir mieux ?",
+                "text": (
+                    f"Appelez {clinic_name} dès maintenant : c'est le premier pas "
+                    "vers un dos plus calme."
+                ),
+                "clinic": None,
+                "action": "call",
+                "button_label": "",
+                "link_page": None,
+                "link_url": "",
+            },
+        ),
+        block(
+            "references",
+            {
+                "heading": "Sources",
+                "items": items(
+                    {
+                        "title": "Lombalgie (aide-mémoire)",
+                        "url": "https://www.who.int/fr/news-room/fact-sheets/detail/low-back-pain",
+                        "publisher": "Organisation mondiale de la Santé",
+                        "year": 2023,
+                    },
+                    {
+                        "title": "Massage for low-back pain",
+                        "url": "https://doi.org/10.1002/14651858.CD001929.pub3",
+                        "publisher": "Cochrane Database of Systematic Reviews",
+                        "year": 2015,
+                    },
+                    {
+                        "title": (
+                            "Noninvasive treatments for acute, subacute, and chronic "
+                            "low back pain: a clinical practice guideline"
+                        ),
+                        "url": "https://doi.org/10.7326/M16-2367",
+                        "publisher": "Annals of Internal Medicine",
+                        "year": 2017,
+                    },
+                ),
+            },
+        ),
+    ]

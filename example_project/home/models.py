@@ -7,6 +7,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from wagtail_clinic.models import ClinicSettings
+from wagtail_clinic.serialisation.translations import in_locale, object_locale
+
 
 class HomePage(Page):
     """The site root: an introduction and the clinic's two main sections."""
@@ -60,7 +63,10 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         conditions_page = self._live(self.conditions_page)
         massage_types_page = self._live(self.massage_types_page)
+        # The site's default clinic, in this page's language when translated.
+        clinic = ClinicSettings.for_request(request).default_clinic
         context.update(
+            clinic=in_locale(clinic, object_locale(self)) if clinic else None,
             conditions_page=conditions_page,
             featured_conditions=(
                 conditions_page.get_conditions()[: self.featured_count]

@@ -15,6 +15,8 @@ other pages, further than one reference index lookup sees.
 import functools
 import logging
 
+import swapper
+
 from django.core.signals import setting_changed
 from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.contrib.settings.models import BaseSiteSetting
@@ -25,6 +27,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail_clinic.models import Clinic, ClinicSettings, OpeningHours, Therapist
 from wagtail_clinic.serialisation import cache
 from wagtail_clinic.serialisation.locations import showing_page_ids
+from wagtail_clinic.serialisation.translations import i18n_enabled
 
 
 logger = logging.getLogger("wagtail_clinic.api")
@@ -87,7 +90,8 @@ def invalidate_page(page, *others):
 
     ``others``: pages whose own values changed with it (a moved page's old
     parent, which listed it).
-    Costs one query per kind of page showing it (``showing_page_ids``) and
+    Costs one query per kind of page showing it (``showing_page_ids``), one
+    for its translations (their details list it: ``translation_ids``) and
     one cache write of at most ``cache.MAX_INVALIDATED_PAGES`` keys, however
     large the site; past that, the content version is replaced instead.
     With the cache off, only the content version is replaced (no query).
@@ -100,11 +104,25 @@ def invalidate_page(page, *others):
     page_ids = {page.pk, *(other.pk for other in others if other is not None)}
     try:
         page_ids |= showing_page_ids(page, limit)
+        page_ids |= translation_ids(page)
     except Exception:
         logger.exception("wagtail_clinic: could not find the pages showing a page.")
         cache.invalidate()
         return
     cache.invalidate_pages(page_ids, [page.path])
+
+
+def translation_ids(page):
+    """The ids of ``page``'s translations (their details list it), one query;
+    none with ``WAGTAIL_I18N_ENABLED`` off."""
+    if not i18n_enabled() or not getattr(page, "translation_key", None):
+        return set()
+    page_model = swapper.load_model("wagtailcore", "Page")
+    return set(
+        page_model.objects.filter(translation_key=page.translation_key)
+        .exclude(pk=page.pk)
+        .values_list("pk", flat=True)
+    )
 
 
 def on_page_change(sender, instance, **kwargs):

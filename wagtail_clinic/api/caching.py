@@ -44,16 +44,21 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Subquery
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from wagtail.models import ModelLogEntry, PageLogEntry
 
+from wagtail_clinic.api.locales import noted_language
 from wagtail_clinic.conf import clinic_settings
 from wagtail_clinic.models.snippets import Clinic
 from wagtail_clinic.public_input.problems import problem_response
 
 
 PRIVATE_VARY = ("Authorization", "Cookie")
+#: What the active language is worked out from (``LocaleMiddleware``): a
+#: response in the request's negotiated language varies with these.
+LANGUAGE_VARY = ("Accept-Language", "Cookie")
 _NOTED = "_wagtail_clinic_last_modified"
 
 
@@ -171,6 +176,37 @@ def set_public_cache_headers(request, response, last_modified=None):
     return conditional
 
 
+def set_language_headers(request, response):
+    """``Content-Language`` and ``Vary`` of a response in one language.
+
+    From what the view recorded with ``api.locales.note_language``: the
+    language code answered in, and whether it was negotiated from the
+    request's headers (no ``?locale=``, no page of its own), which makes
+    ``Accept-Language`` and ``Cookie`` (the language cookie) select the body
+    when ``LocaleMiddleware`` negotiates (:func:`language_is_negotiated`).
+    """
+    code, negotiated = noted_language(request)
+    if code and response.status_code < 300:
+        response["Content-Language"] = code
+    if negotiated and language_is_negotiated():
+        patch_vary_headers(response, LANGUAGE_VARY)
+    return response
+
+
+def language_is_negotiated():
+    """Whether the active language depends on the request's headers.
+
+    It does with Django's ``LocaleMiddleware`` (or a subclass named so),
+    which reads the language cookie and ``Accept-Language``; without it the
+    active language is ``LANGUAGE_CODE`` for every request, and public
+    responses keep needing no ``Vary: Cookie``.
+    """
+    return any(
+        str(path).rsplit(".", 1)[-1] == "LocaleMiddleware"
+        for path in getattr(settings, "MIDDLEWARE", ())
+    )
+
+
 def api_cache(view_func):
     """View decorator for public, anonymous API reads.
 
@@ -180,6 +216,10 @@ def api_cache(view_func):
       ``ETag``, ``Last-Modified`` (from :func:`set_last_modified`) and 304
       answers to ``If-None-Match`` / ``If-Modified-Since``. Error responses
       only get ``Vary: Authorization``.
+    * A response in one language gets ``Content-Language``, and ``Vary:
+      Accept-Language, Cookie`` when that language was negotiated rather
+      than asked for (:func:`set_language_headers`); the ``ETag`` hashes
+      the body, so two languages never share one.
 
     Either way the view runs as an anonymous user: ``request.user`` is
     replaced before the view sees it, so neither the response nor the cache
@@ -194,7 +234,11 @@ def api_cache(view_func):
     def wrapper(request, *args, **kwargs):
         credentialed = is_credentialed(request)
         request.user = AnonymousUser()
-        response = view_func(request, *args, **kwargs)
+        # A view may activate the language of what it serves (a page's own)
+        # for its serialisation; the request's language is restored after.
+        with translation.override(translation.get_language()):
+            response = view_func(request, *args, **kwargs)
+        set_language_headers(request, response)
         if credentialed:
             return set_private_cache_headers(response)
         if response.status_code != 200 or response.streaming:

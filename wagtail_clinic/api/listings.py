@@ -6,7 +6,9 @@
 * ``GET /massage-types/``: massage type cards.
 
 Both show only the live, public pages of the requested site
-(``api.visibility``), are cached as public responses (``api.caching``) and
+(``api.visibility``) in the requested locale (``?locale=``, default the
+request's language, ``api.locales``: never several locales at once; the
+conditions a massage type card embeds and counts too), are cached as public responses (``api.caching``) and
 cost the same number of queries whatever the number of cards (one more
 per page type when a host adds its own subclasses of the abstract pages:
 every concrete subclass of ``AbstractConditionPage`` /
@@ -32,12 +34,12 @@ from ninja.decorators import decorate_view
 from pydantic import Field
 
 from wagtail_clinic.api.caching import api_cache, content_changed_at, set_last_modified
+from wagtail_clinic.api.locales import LOCALE_DESCRIPTION, requested_language
 from wagtail_clinic.api.search import search_matches
 from wagtail_clinic.api.visibility import PublicScope, find_site, page_urls
 from wagtail_clinic.models.condition_summary import (
     EMBEDDED_CONDITIONS,
     conditions_table,
-    prefixed_q,
 )
 from wagtail_clinic.models.pages import (
     AbstractConditionPage,
@@ -101,6 +103,7 @@ class ListParams(Schema):
         description="Only cards of pages matching these words (Wagtail search).",
     )
     site: SafeText | None = Field(None, max_length=255, description=SITE_DESCRIPTION)
+    locale: SafeText | None = Field(None, max_length=35, description=LOCALE_DESCRIPTION)
 
 
 #: The condition listing's parameters.
@@ -232,14 +235,20 @@ def massage_type_card(page, request, listing_url="?"):
 
 def conditions_listing_url(request, params):
     """The absolute URL of the condition listing, ending in ``?`` or ``&``
-    (with ``?site=`` when the request names one), for ``massage_type=<id>``."""
+    (with ``?site=`` and ``?locale=`` when the request names them), for
+    ``massage_type=<id>``."""
     match = request.resolver_match
     name = "clinic_condition_list"
     if match is not None and match.namespace:
         name = f"{match.namespace}:{name}"
     url = request.build_absolute_uri(reverse(name))
-    if params.site:
-        return f"{url}?{urlencode({'site': params.site})}&"
+    named = {
+        key: value
+        for key, value in (("site", params.site), ("locale", params.locale))
+        if value
+    }
+    if named:
+        return f"{url}?{urlencode(named)}&"
     return f"{url}?"
 
 
@@ -252,7 +261,7 @@ def public_conditions_count(scope, massage_types):
         through, source, target = conditions_table(model)
         rows = (
             through.objects.filter(
-                prefixed_q(scope.q, f"{target}__"), **{source: OuterRef("pk")}
+                scope.q_through(f"{target}__"), **{source: OuterRef("pk")}
             )
             .order_by()
             .values(source)
@@ -339,14 +348,18 @@ def helped_condition_model(massage_types):
     url_name="clinic_condition_list",
     operation_id="clinic_condition_list",
     summary="Condition articles",
-    description=("Cards of the site's live, public condition articles, by title."),
+    description=(
+        "Cards of the site's live, public condition articles in one locale, by title."
+    ),
 )
 @decorate_view(api_cache)
 @answers_problems
 def clinic_condition_list(request: HttpRequest, params: Query[ConditionListParams]):
     """Condition cards, optionally only those a massage type helps."""
     reject_repeated(request, ConditionListParams.model_fields)
-    scope = PublicScope(find_site(request, params.site))
+    scope = PublicScope(
+        find_site(request, params.site), requested_language(request, params.locale)
+    )
     massage_types = concrete_subclasses(AbstractMassageTypePage)
     queryset = (
         pages_of_types(concrete_subclasses(AbstractConditionPage), "hero_image")
@@ -380,7 +393,9 @@ def clinic_condition_list(request: HttpRequest, params: Query[ConditionListParam
     url_name="clinic_massage_type_list",
     operation_id="clinic_massage_type_list",
     summary="Massage types",
-    description="Cards of the site's live, public massage types, by title.",
+    description=(
+        "Cards of the site's live, public massage types in one locale, by title."
+    ),
 )
 @decorate_view(api_cache)
 @answers_problems
@@ -389,7 +404,9 @@ def clinic_massage_type_list(
 ):
     """Massage type cards, optionally only those helping a condition."""
     reject_repeated(request, MassageTypeListParams.model_fields)
-    scope = PublicScope(find_site(request, params.site))
+    scope = PublicScope(
+        find_site(request, params.site), requested_language(request, params.locale)
+    )
     massage_types = concrete_subclasses(AbstractMassageTypePage)
     # Only the concrete condition model the ``conditions`` field names can
     # be helped (a host's own condition subclasses cannot).

@@ -40,6 +40,7 @@ from typing import Any
 from django.apps import apps
 from django.core import checks
 from pydantic import TypeAdapter
+from wagtail.coreutils import get_content_languages
 
 from wagtail_clinic.fields import ClinicStreamField
 from wagtail_clinic.public_input.problems import PROBLEM_JSON
@@ -233,6 +234,7 @@ def _record_error(what, exc, consequence="Wagtail's untyped API v3 output is use
 # * the error responses (4xx, 5xx) of the clinic's operations are declared as
 #   ``application/problem+json``, the media type they are sent with;
 # * their 429 and 503 responses declare the ``Retry-After`` header they carry;
+# * their ``locale`` parameters list the content languages (an ``enum``);
 # * the request bodies they read state their largest size in bytes (there is
 #   no JSON schema keyword for it): ``x-max-body-size`` and the description
 #   of the body and of the 413 response.
@@ -349,7 +351,9 @@ def fix_security_schemes(document):
 
 
 def fix_clinic_operation(operation):
-    """Declare the clinic's error responses as they are sent."""
+    """Declare the clinic's error responses as they are sent, and the
+    content languages ``?locale=`` takes."""
+    document_locale_parameter(operation)
     for status, response in (operation.get("responses") or {}).items():
         if str(status)[:1] not in ("4", "5"):
             continue
@@ -359,6 +363,21 @@ def fix_clinic_operation(operation):
         if str(status) in RETRY_AFTER_STATUSES:
             headers = response.setdefault("headers", {})
             headers["Retry-After"] = dict(RETRY_AFTER_HEADER)
+
+
+def document_locale_parameter(operation):
+    """State the codes ``?locale=`` accepts: the content languages
+    (``WAGTAIL_CONTENT_LANGUAGES``, read each time the document is built);
+    any other is refused with 400 (``api.locales``)."""
+    for parameter in operation.get("parameters") or ():
+        if parameter.get("in") != "query" or parameter.get("name") != "locale":
+            continue
+        # "" is accepted as no choice, as by Wagtail's own filter.
+        schema = {"type": "string", "enum": ["", *get_content_languages()]}
+        title = (parameter.get("schema") or {}).get("title")
+        if title:
+            schema["title"] = title
+        parameter["schema"] = schema
 
 
 def document_body_limit(operation, max_bytes):

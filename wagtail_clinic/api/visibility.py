@@ -12,15 +12,16 @@ shared caches may keep them (see ``api.caching``).
 
 import re
 
-from functools import reduce
-from operator import or_
-
 import swapper
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length, Substr
 from wagtail.models import Site
 
 from wagtail_clinic.api.caching import content_changed_at, set_last_modified
+from wagtail_clinic.api.locales import locale_q
+from wagtail_clinic.models.condition_summary import prefixed_q
 from wagtail_clinic.public_input.problems import Problem, field_error, invalid
 
 
@@ -58,23 +59,53 @@ class PublicScope:
 
     Live pages in the site's tree (and its translations' trees when
     ``WAGTAIL_I18N_ENABLED``), minus every view-restricted subtree, whatever
-    the restriction and whoever asks. Built once per request: the
-    restrictions cost one query.
+    the restriction and whoever asks; only those in the locale of
+    ``language`` (a language code, ``api.locales.requested_language``) when
+    given. Built once per request: the restrictions cost one query; the
+    translations of the site root and the locale are subqueries.
     """
 
-    def __init__(self, site):
+    def __init__(self, site, language=None):
+        page_model = swapper.load_model("wagtailcore", "Page")
+        self.site = site
+        self.language = language
+        # Wagtail's private_q() looks the restrictions up: once per request.
+        self._visible = page_model.objects.live_q() & ~page_model.objects.private_q()
+        self.q = self.q_through()
+
+    def q_through(self, prefix=""):
+        """The visibility ``Q`` of pages reached through a relation, e.g.
+        ``prefix="condition__"`` on a many-to-many table (``""``: ``q``)."""
         page_model = swapper.load_model("wagtailcore", "Page")
         pages = page_model.objects.all()
-        roots = [site.root_page]
+        root = self.site.root_page
         if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-            roots.extend(site.root_page.get_translations())
-        in_site = reduce(or_, (pages.descendant_of_q(r, inclusive=True) for r in roots))
-        self.site = site
-        self.q = pages.live_q() & ~pages.private_q() & in_site
+            in_site = translation_tree_q(page_model, root, prefix)
+        else:
+            in_site = prefixed_q(pages.descendant_of_q(root, inclusive=True), prefix)
+        return (
+            prefixed_q(self._visible, prefix)
+            & in_site
+            & locale_q(self.language, prefix)
+        )
 
     def pages(self, model):
         """A queryset of ``model`` restricted to the visible pages."""
         return model.objects.filter(self.q)
+
+
+def translation_tree_q(page_model, root, prefix=""):
+    """A ``Q``: the pages in the tree of ``root`` or of one of its translations.
+
+    One ``EXISTS`` subquery (a translation of ``root`` whose tree path
+    starts the page's), so no query is run to find the translations.
+    ``prefix`` reaches the pages through a relation (``"condition__"``).
+    """
+    roots = page_model.objects.filter(
+        translation_key=root.translation_key,
+        path=Substr(OuterRef(f"{prefix}path"), 1, Length("path")),
+    )
+    return Q(Exists(roots))
 
 
 def page_urls(page, request):

@@ -33,6 +33,11 @@ from wagtail_clinic.serialisation.schemas import (
     ClinicImage,
     ClinicPageLink,
 )
+from wagtail_clinic.serialisation.translations import (
+    content_locale,
+    current_content_locale,
+    localized_in_bulk,
+)
 
 
 def rendition_specs():
@@ -80,12 +85,20 @@ class PageBodyObjects:
     """What the choosers loaded while ``loading_page_body`` ran.
 
     Attributes:
+        known_clinics: clinics loaded already, by the pk a block may hold
+            (the value may be that clinic's translation in the page's locale).
         clinics: every clinic the clinic choosers handed out.
-        pages: the specific pages the page choosers loaded, by pk.
+        pages: the specific pages the page choosers loaded, by the pk the
+            blocks hold (the value is in the page's locale).
     """
 
     def __init__(self, known_clinics=()):
-        self.known_clinics = {c.pk: c for c in known_clinics if c is not None}
+        if isinstance(known_clinics, dict):
+            self.known_clinics = {
+                pk: c for pk, c in known_clinics.items() if c is not None
+            }
+        else:
+            self.known_clinics = {c.pk: c for c in known_clinics if c is not None}
         self.clinics = []
         self.pages = {}
 
@@ -94,10 +107,10 @@ class PageBodyObjects:
 _page_body = contextvars.ContextVar("wagtail_clinic_page_body", default=None)
 
 
-def _note_pages(pages):
+def _note_pages(pages_by_id):
     loaded = _page_body.get()
     if loaded is not None:
-        loaded.pages.update((page.pk, page) for page in pages)
+        loaded.pages.update(pages_by_id)
 
 
 @contextmanager
@@ -111,11 +124,16 @@ def loading_page_body(page, known_clinics=()):
     page's structured data reuses it instead of loading its hours again.
     Yields a ``PageBodyObjects``, whose ``pages`` (the chosen pages, specific)
     the body's rich text links can reuse (``expand_rich_text_in``).
+
+    Chosen pages and snippets are shown in ``page``'s locale: each chooser
+    loads their translations there (else in the default locale) in the same
+    query as the objects (``content_locale``). ``known_clinics`` may be a
+    dict from the pk blocks hold to the clinic to show for it.
     """
     loaded = PageBodyObjects(known_clinics)
     token = _page_body.set(loaded)
     try:
-        with renditions_in_one_query():
+        with content_locale(page.locale_id), renditions_in_one_query():
             yield loaded
     finally:
         _page_body.reset(token)
@@ -229,10 +247,12 @@ class SpecificPageChooserBlock(PageLinkAPIMixin, PageChooserBlock):
 
     def bulk_to_python(self, values):
         ids = [value for value in values if value is not None]
-        pages = list(self.model_class.objects.filter(pk__in=ids).specific())
-        prefetch_card_images(pages)
-        _note_pages(pages)
-        return _ordered({page.pk: page for page in pages}, values)
+        objects = localized_in_bulk(
+            self.model_class.objects.specific(), ids, current_content_locale()
+        )
+        prefetch_card_images(list({p.pk: p for p in objects.values()}.values()))
+        _note_pages(objects)
+        return _ordered(objects, values)
 
     def to_python(self, value):
         # A single value (outside a batch) is specific too.
@@ -251,9 +271,9 @@ class MassageTypeChooserBlock(PageLinkAPIMixin, PageChooserBlock):
         pages = self.model_class.objects.select_related("image")
         if _deferred_images.get() is None:
             pages = pages.prefetch_related(rendition_prefetch("image__renditions"))
-        objects = pages.in_bulk(ids)
+        objects = localized_in_bulk(pages, ids, current_content_locale())
         defer_renditions(page.image for page in objects.values())
-        _note_pages(objects.values())
+        _note_pages(objects)
         return _ordered(objects, values)
 
 
@@ -274,14 +294,14 @@ class ClinicChooserBlock(SnippetChooserBlock):
         known = loaded.known_clinics if loaded is not None else {}
         objects = {pk: known[pk] for pk in ids if pk in known}
         missing = [pk for pk in ids if pk not in objects]
-        if objects:
-            prefetch_related_objects(list(objects.values()), "opening_hours")
         if missing:
             objects.update(
-                self.model_class.objects.prefetch_related("opening_hours").in_bulk(
-                    missing
+                localized_in_bulk(
+                    self.model_class.objects.all(), missing, current_content_locale()
                 )
             )
+        # The hours of all of them (known and loaded) in one query.
+        prefetch_related_objects(list(objects.values()), "opening_hours")
         if loaded is not None:
             loaded.clinics.extend(objects.values())
         return _ordered(objects, values)

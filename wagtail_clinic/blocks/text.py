@@ -98,11 +98,21 @@ class LineBreaksMixin:
     """Cleans text with LF line breaks also when it does not come from the form.
 
     An importer or a script calling ``clean()`` gets the same count as the
-    editor in the browser.
+    editor in the browser. A stored null (a struct saved without this key:
+    raw API data, imports, revisions older than the field) reads as "", as
+    an empty field saves: translation tools such as wagtail-localize only
+    accept strings.
     """
 
     def clean(self, value):
         return super().clean(normalise_line_breaks(value))
+
+    def to_python(self, value):
+        return "" if value is None else super().to_python(value)
+
+    def get_default(self):
+        default = super().get_default()
+        return "" if default is None else default
 
 
 class CharBlock(LineBreaksMixin, blocks.CharBlock):

@@ -22,8 +22,11 @@ number of queries for 5 items or 20.
 
 from collections import defaultdict
 
+import swapper
+
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import ForeignKey, Prefetch, prefetch_related_objects
+from pydantic import Field as SchemaField
 from rest_framework.fields import Field
 from rest_framework.serializers import ListSerializer
 from wagtail.blocks import StreamValue
@@ -48,7 +51,13 @@ from wagtail_clinic.serialisation.representations import (
 from wagtail_clinic.serialisation.schemas import (
     ClinicImage,
     ClinicPageLink,
+    ClinicSchema,
     ClinicTherapist,
+)
+from wagtail_clinic.serialisation.translations import (
+    i18n_enabled,
+    live_translations,
+    locale_by_id,
 )
 
 
@@ -181,6 +190,42 @@ class ListingBatchMixin:
         return super().get_attribute(instance)
 
 
+#: Set on a ``ListSerializer`` once ``attach_locales`` has run for it.
+_LOCALES_ATTR = "_wagtail_clinic_listing_locales"
+
+
+def attach_locales(list_serializer):
+    """Give each page of a listing its ``Locale`` from the locale cache.
+
+    Wagtail's serializers show every page's locale (``meta.locale``) with
+    translations on: a query per page, even when every value comes from the
+    representation cache. Runs once per listing, warm or cold; costs at
+    most the locale cache's one query per request.
+    """
+    if not isinstance(list_serializer, ListSerializer) or not i18n_enabled():
+        return
+    if getattr(list_serializer, _LOCALES_ATTR, False):
+        return
+    setattr(list_serializer, _LOCALES_ATTR, True)
+    missing = []
+    known = {}  # The locales pages have loaded already (e.g. the first one's).
+    for page in list_serializer.instance or ():
+        try:
+            field = type(page)._meta.get_field("locale")
+        except FieldDoesNotExist:
+            continue
+        if field.is_cached(page):
+            locale = field.get_cached_value(page)
+            if locale is not None:
+                known[locale.pk] = locale
+        elif getattr(page, "locale_id", None):
+            missing.append((field, page))
+    for field, page in missing:
+        locale = known.get(page.locale_id) or locale_by_id(page.locale_id)
+        if locale is not None:
+            field.set_cached_value(page, locale)
+
+
 class ClinicField(CachedFieldMixin, ListingBatchMixin, Field):
     """A read-only field; ``request`` is the request when there is one (v2).
 
@@ -193,6 +238,10 @@ class ClinicField(CachedFieldMixin, ListingBatchMixin, Field):
     def __init__(self, **kwargs):
         kwargs["read_only"] = True
         super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        attach_locales(self.root)
+        return super().get_attribute(instance)
 
     @property
     def request(self):
@@ -308,3 +357,96 @@ class OutlineField(ClinicField):
             {"level": entry.level, "text": str(entry.text), "anchor": entry.anchor}
             for entry in outline(value)
         ]
+
+
+class ClinicTranslation(ClinicSchema):
+    """A live, public translation of a page (the page itself included)."""
+
+    locale: str = SchemaField(description='Language code of its locale, e.g. "fr".')
+    title: str
+    url: str = SchemaField(description="Absolute URL of the translation.")
+    id: int = SchemaField(description="Page id, for /pages/{id}/.")
+
+
+class TranslationsField(ClinicField):
+    """A page's live, public translations, itself included, as a list of
+    ``ClinicTranslation`` ordered by language code (empty with
+    ``WAGTAIL_I18N_ENABLED`` off).
+
+    One query per page (``serialisation.translations.live_translations``);
+    in a listing one query for all its pages (``listing_translations``).
+    Kept in the representation cache: publishing, unpublishing or moving a
+    page replaces the tokens of all its translations
+    (``api.cache_invalidation``).
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+
+    @cached_representation
+    def to_representation(self, value) -> list[ClinicTranslation]:
+        """The translations of the page ``value``."""
+        if isinstance(self.root, ListSerializer):
+            pairs = listing_translations(self.root).get(value.pk)
+        else:
+            pairs = None
+        if pairs is None:
+            pairs = live_translations(value)
+        translations = []
+        for locale, page in pairs:
+            url = page.get_full_url(self.request)
+            if not url:
+                continue  # Not routable (outside every site).
+            translations.append(
+                {
+                    "locale": locale.language_code,
+                    "title": page.title,
+                    "url": url,
+                    "id": page.pk,
+                }
+            )
+        return translations
+
+
+_TRANSLATIONS_ATTR = "_wagtail_clinic_listing_translations"
+
+
+def listing_translations(list_serializer):
+    """``{page id: [(Locale, page), ...]}``: ``live_translations`` of every
+    live page of a listing, in one query (and the view restrictions')."""
+    found = getattr(list_serializer, _TRANSLATIONS_ATTR, None)
+    if found is not None:
+        return found
+    found = {}
+    setattr(list_serializer, _TRANSLATIONS_ATTR, found)
+    pages = [
+        page
+        for page in list_serializer.instance or ()
+        if getattr(page, "pk", None) and getattr(page, "live", False)
+    ]
+    if not pages or not i18n_enabled():
+        return found
+    page_model = swapper.load_model("wagtailcore", "Page")
+    rows = (
+        page_model.objects.live()
+        .public()
+        .filter(translation_key__in={page.translation_key for page in pages})
+        .exclude(pk__in=[page.pk for page in pages])
+        .only(
+            "id", "title", "path", "depth", "url_path", "locale_id", "translation_key"
+        )
+    )
+    by_key = defaultdict(list)
+    for row in [*pages, *rows]:
+        by_key[row.translation_key].append(row)
+    for page in pages:
+        pairs = [
+            (locale_by_id(other.locale_id), page if other.pk == page.pk else other)
+            for other in by_key[page.translation_key]
+        ]
+        found[page.pk] = sorted(
+            ((locale, other) for locale, other in pairs if locale is not None),
+            key=lambda pair: pair[0].language_code,
+        )
+    return found

@@ -15,6 +15,7 @@ from wagtail_clinic.models.api_fields import ClinicField
 from wagtail_clinic.serialisation.cache import cached_representation
 from wagtail_clinic.serialisation.representations import page_representation
 from wagtail_clinic.serialisation.schemas import ClinicPageLink
+from wagtail_clinic.serialisation.translations import in_locale_bulk
 
 
 __all__ = [
@@ -60,6 +61,10 @@ def conditions_table(massage_type_model):
     )
 
 
+def _by_title(page):
+    return (page.title, page.pk)
+
+
 class ConditionLinksField(ClinicField):
     """The first ``EMBEDDED_CONDITIONS`` live conditions of a massage type,
     by title, as ``ClinicPageLink`` (API v2 and v3 detail).
@@ -102,5 +107,9 @@ class ConditionLinksField(ClinicField):
         pages = getattr(value, self._attr, None)
         if pages is None:
             pages = list(self._first(getattr(value, self.relation).all()))
+        # Chosen pages in the page's own locale (their translation, else the
+        # default locale's): one query, none when all are in it already.
+        pages = in_locale_bulk(pages, getattr(value, "locale_id", None))
+        pages = sorted(dict.fromkeys(pages), key=_by_title)
         prefetch_card_images(pages)
         return [page_representation(page, self.request) for page in pages]

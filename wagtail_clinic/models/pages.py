@@ -64,6 +64,7 @@ from wagtail_clinic.models.api_fields import (
     PageImageField,
     StringListField,
     TherapistField,
+    TranslationsField,
 )
 from wagtail_clinic.models.condition_summary import (
     FILTER_CONDITIONS,
@@ -76,7 +77,10 @@ from wagtail_clinic.preview.mixins import HeadlessPreviewMixin
 from wagtail_clinic.review.status import ReviewDatesMixin, count_unsourced_facts
 from wagtail_clinic.serialisation.cache import invalidate_pages
 from wagtail_clinic.serialisation.richtext import expand_rich_text_in
-from wagtail_clinic.serialisation.site import get_clinic_settings
+from wagtail_clinic.serialisation.site import (
+    get_clinic_settings,
+    localized_default_clinic,
+)
 from wagtail_clinic.structured_data.entities import (
     condition_page_entities,
     index_entities,
@@ -276,8 +280,15 @@ class ArticleContextMixin:
         # The chosen objects of all blocks, with the renditions of all their
         # images in one query; a chosen default clinic is the one the site's
         # settings hold already (they are cached on the request).
+        # In the page's locale: the default clinic's translation stands in
+        # for it in clinic blocks (no query when it is in that locale).
         site_settings = get_clinic_settings(request)
-        known_clinics = [site_settings.default_clinic] if site_settings else []
+        default = site_settings.default_clinic if site_settings else None
+        known_clinics = (
+            {default.pk: localized_default_clinic(site_settings, self.locale_id)}
+            if default is not None
+            else {}
+        )
         with loading_page_body(self, known_clinics) as loaded:
             # The page's own image (meta tags, JSON-LD, hero) with the rest,
             # when it is loaded (not when the HTML built from it is cached).
@@ -285,7 +296,7 @@ class ArticleContextMixin:
             for _child in self.body:
                 pass
         # Links to the pages the body chose cost no query.
-        expand_rich_text_in(self.body, known_pages=loaded.pages)
+        expand_rich_text_in(self.body, known_pages=loaded.pages, locale=self.locale_id)
         context["outline"] = outline(self.body)
         context["citations"] = collect_citations(self.body)
         return context
@@ -310,6 +321,7 @@ class AbstractClinicIndexPage(
     api_fields = [
         APIField("intro"),
         APIField("structured_data", serializer=StructuredDataField()),
+        APIField("translations", serializer=TranslationsField()),
     ]
 
     class Meta:
@@ -529,6 +541,7 @@ class AbstractConditionPage(
         APIField("next_review_due"),
         APIField("comments_enabled"),
         APIField("structured_data", serializer=StructuredDataField()),
+        APIField("translations", serializer=TranslationsField()),
     ]
 
     parent_page_types = ["wagtail_clinic.ConditionIndexPage"]
@@ -605,9 +618,7 @@ class AbstractConditionPage(
             target = f"{field.m2m_reverse_field_name()}_id"
             wanted = set()
             if chosen:
-                wanted = set(
-                    model.objects.filter(pk__in=chosen).values_list("pk", flat=True)
-                )
+                wanted = self._in_own_locale(model, chosen)
             rows = through.objects.filter(**{target: self.pk})
             existing = set(rows.values_list(source, flat=True))
             if existing - wanted:
@@ -622,6 +633,26 @@ class AbstractConditionPage(
             changed |= existing ^ wanted
         if changed:
             invalidate_pages(page_ids=changed)
+
+    def _in_own_locale(self, model, pks):
+        """Pks of the pages of ``model`` among ``pks``, each replaced by its
+        translation in this article's locale where there is one: a French
+        article that chose the English massage type is one of the conditions
+        of the French massage type, never of the English one. One query when
+        the chosen pages are in the article's locale, else two.
+        """
+        chosen = model.objects.filter(pk__in=pks).values_list(
+            "pk", "translation_key", "locale_id"
+        )
+        others = {key for _pk, key, locale in chosen if locale != self.locale_id}
+        translated = {}
+        if others:
+            translated = dict(
+                model.objects.filter(
+                    translation_key__in=others, locale_id=self.locale_id
+                ).values_list("translation_key", "pk")
+            )
+        return {translated.get(key, pk) for pk, key, _locale in chosen}
 
 
 class ConditionPage(AbstractConditionPage):
@@ -750,6 +781,10 @@ class AbstractMassageTypePage(
 ):
     """One kind of massage the clinic offers, e.g. sports massage."""
 
+    #: Derived from the articles of the translation's own locale (see
+    #: ``AbstractConditionPage.record_chosen_massage_types``), never copied.
+    exclude_fields_in_copy = ["conditions"]
+
     summary = models.TextField(
         _("summary"),
         max_length=300,
@@ -853,6 +888,7 @@ class AbstractMassageTypePage(
         APIField("conditions", serializer=ConditionLinksField()),
         APIField("comments_enabled"),
         APIField("structured_data", serializer=StructuredDataField()),
+        APIField("translations", serializer=TranslationsField()),
     ]
 
     parent_page_types = ["wagtail_clinic.MassageTypeIndexPage"]

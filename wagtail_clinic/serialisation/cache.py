@@ -23,7 +23,9 @@ cached, so an unpublished or private page still answers 404 at once.
 
 Key: the page id and its live revision, the rich text format, the request's
 site and origin (API v2 and v3 bodies; v3 page fields have no request and
-depend only on the page's own site), the active language, a fingerprint of
+depend only on the page's own site), the active language and the page's
+locale (the clinic's API details activate the page's own language, see
+``api.router``), a fingerprint of
 the settings the values depend on, and three kinds of version token:
 
 - the **content version**, global, replaced (:func:`invalidate`) by changes
@@ -291,7 +293,11 @@ def _entry_key(page, variant, version):
             _settings_fingerprint(),
             page.pk,
             getattr(page, "live_revision_id", None),
+            # Labels and formats follow the active language; the page's own
+            # locale is part of the key too, so a value is never shared
+            # between languages however the request chose its language.
             translation.get_language(),
+            getattr(page, "locale_id", None),
             variant,
         )
     )

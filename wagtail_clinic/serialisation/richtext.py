@@ -11,8 +11,11 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from wagtail.blocks import StreamValue, StructValue
 from wagtail.blocks.list_block import ListValue
+from wagtail.models import Page
 from wagtail.rich_text import RichText, expand_db_html, features
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
+
+from wagtail_clinic.serialisation.translations import in_locale_bulk
 
 
 # An HTML comment cannot occur inside a tag, and Wagtail's rewriters only touch
@@ -48,36 +51,82 @@ def iter_rich_text(value):
             yield from iter_rich_text(child)
 
 
-def _link_known_pages(html, pages):
-    """Expand the page links of ``html`` to the pages of ``pages`` (by pk).
+def _page_link_ids(html):
+    ids = []
+    for match in FIND_A_TAG.finditer(html):
+        attrs = extract_attrs(match.group(1))
+        if attrs.get("linktype") == "page" and attrs.get("id"):
+            ids.append(attrs["id"])
+    return ids
+
+
+def _load_linked_pages(html, pages, locale):
+    """The pages ``html`` links to, by str pk, in ``locale``.
+
+    ``pages`` (loaded already, by pk, and in ``locale`` or its fallback
+    already) cost no query and are used as given; the others are loaded
+    like Wagtail's ``PageLinkHandler`` does (two queries) and moved to
+    ``locale`` in bulk (one query per page type, only for those in another
+    locale). Missing pages map to None.
+    """
+    by_id = {str(pk): page for pk, page in (pages or {}).items()}
+    linked = set(_page_link_ids(html))
+    unknown = {pk for pk in linked if pk not in by_id}
+    numeric = [int(pk) for pk in unknown if pk.isdigit()]
+    if numeric:
+        loaded = Page.objects.filter(id__in=numeric).defer_streamfields().specific()
+        by_id.update((str(page.pk), page) for page in loaded)
+    if locale is not None:
+        # Known pages are shown as given (the choosers moved them already).
+        keys = [pk for pk in unknown if by_id.get(pk) is not None]
+        for pk, page in zip(
+            keys, in_locale_bulk([by_id[pk] for pk in keys], locale), strict=True
+        ):
+            by_id[pk] = page
+    return by_id
+
+
+def _link_known_pages(html, pages, locale=None):
+    """Expand the page links of ``html`` (to ``pages`` or others) in ``locale``.
 
     Writes exactly what Wagtail's ``PageLinkHandler`` writes, so only when it
     is the handler of page links (a site may register its own); other links
-    are left to ``expand_db_html``.
+    are left to ``expand_db_html``. Each link points at the linked page's
+    translation in ``locale`` (else in the default locale, else the page as
+    linked); without ``locale``, at the page as linked.
     """
     from wagtail.rich_text.pages import PageLinkHandler  # Needs the models.
 
-    if not pages or features.get_link_types().get("page") is not PageLinkHandler:
+    if features.get_link_types().get("page") is not PageLinkHandler:
         return html
-    by_id = {str(pk): page for pk, page in pages.items()}
+    if "linktype" not in html:
+        return html
+    by_id = _load_linked_pages(html, pages, locale)
 
     def replace(match):
         attrs = extract_attrs(match.group(1))
-        page = by_id.get(attrs.get("id")) if attrs.get("linktype") == "page" else None
-        if page is None:
+        if attrs.get("linktype") != "page":
             return match.group(0)
-        return f'<a href="{escape(page.localized.url)}">'
+        page = by_id.get(attrs.get("id"))
+        if page is None:
+            return "<a>"
+        return f'<a href="{escape(page.url)}">'
 
     return FIND_A_TAG.sub(replace, html)
 
 
-def expand_rich_text_in(value, known_pages=None):
+def expand_rich_text_in(value, known_pages=None, locale=None):
     """Expand all batched rich text inside ``value`` with one rewriter pass.
 
     Args:
         value: a block value (e.g. a page's StreamField value).
         known_pages: specific pages already loaded for this request, by pk
-            (e.g. the body's chosen pages): links to them cost no query.
+            (e.g. the body's chosen pages): links to them cost no query;
+            links to other pages cost two queries in all.
+        locale: the Locale (or its pk) the links point into, e.g. the
+            page's own: each linked page is replaced by its live
+            translation there (``in_locale_bulk``). None keeps the links
+            as they are.
     """
     pending = [
         rt
@@ -86,14 +135,14 @@ def expand_rich_text_in(value, known_pages=None):
     ]
     if not pending:
         return
-    expanded = expand_db_html(
-        _link_known_pages(_SEPARATOR.join(rt.source for rt in pending), known_pages)
-    )
+    sources = _SEPARATOR.join(rt.source for rt in pending)
+    expanded = expand_db_html(_link_known_pages(sources, known_pages, locale))
     parts = expanded.split(_SEPARATOR)
     if len(parts) != len(pending):
         # A source contained the separator itself: fall back to one pass each.
         parts = [
-            expand_db_html(_link_known_pages(rt.source, known_pages)) for rt in pending
+            expand_db_html(_link_known_pages(rt.source, known_pages, locale))
+            for rt in pending
         ]
     for rt, html in zip(pending, parts, strict=True):
         rt.expanded_html = html

@@ -11,6 +11,12 @@ from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
+from wagtail_clinic.serialisation.translations import (
+    i18n_enabled,
+    in_locale,
+    request_locale,
+)
+
 
 #: The disclaimer blank disclaimer callouts show when a site has none.
 DEFAULT_DISCLAIMER = _(
@@ -41,15 +47,41 @@ def get_clinic_settings(request=None):
     return settings_for_site(site) if site is not None else None
 
 
-def get_default_clinic(request=None):
+def localized_default_clinic(clinic_settings, locale):
+    """The default clinic of ``clinic_settings`` shown in ``locale``.
+
+    Its translation in ``locale`` (a Locale or its pk), else in the default
+    locale, else the clinic itself (``in_locale``). Remembered on the
+    settings object (cached per request), so each locale costs at most one
+    query per request, and none when the clinic is in ``locale`` already.
+    """
+    clinic = clinic_settings.default_clinic if clinic_settings is not None else None
+    if clinic is None or locale is None:
+        return clinic
+    locale_id = getattr(locale, "pk", locale)
+    memo = clinic_settings.__dict__.setdefault("_wagtail_clinic_localized", {})
+    if locale_id not in memo:
+        memo[locale_id] = in_locale(clinic, locale_id)
+    return memo[locale_id]
+
+
+def get_default_clinic(request=None, locale=None):
     """The default clinic of the request's site (or the default site), or None.
+
+    Shown in ``locale`` (a Locale or its pk), by default the locale of the
+    page the request was routed to, else of the active language
+    (``request_locale``), with a fallback to the default locale.
 
     Its opening hours are loaded once: the settings (and so this clinic object)
     are cached per request, so further calls cost no query however many
     blocks use the default clinic.
     """
     clinic_settings = get_clinic_settings(request)
-    clinic = clinic_settings.default_clinic if clinic_settings is not None else None
+    if clinic_settings is None or clinic_settings.default_clinic_id is None:
+        return None
+    if locale is None and i18n_enabled():
+        locale = request_locale(request)
+    clinic = localized_default_clinic(clinic_settings, locale)
     if clinic is not None:
         prefetch_related_objects([clinic], "opening_hours")
     return clinic

@@ -48,8 +48,12 @@ from wagtail_clinic.serialisation.representations import (
     plain_text,
     site_clinic_settings,
 )
-from wagtail_clinic.serialisation.site import get_clinic_settings
+from wagtail_clinic.serialisation.site import (
+    get_clinic_settings,
+    localized_default_clinic,
+)
 from wagtail_clinic.serialisation.site import site_name as get_site_name
+from wagtail_clinic.serialisation.translations import page_language
 
 
 SCHEMA_CONTEXT = "https://schema.org"
@@ -187,7 +191,9 @@ def _default_clinic(page, request, site_id):
         site_settings = get_clinic_settings(request)  # Cached on the request.
     else:
         site_settings = site_clinic_settings(page, site_id)
-    clinic = site_settings.default_clinic if site_settings is not None else None
+    # In the page's own locale, else the default locale's (no query when the
+    # clinic is in the page's locale; remembered on the settings).
+    clinic = localized_default_clinic(site_settings, getattr(page, "locale_id", None))
     return clinic_with_hours(page, clinic)
 
 
@@ -485,6 +491,7 @@ def web_page_entity(ld, schema_type="WebPage", **extra):
             "datePublished": _iso(page.first_published_at),
             "dateModified": _iso(modified),
             "publisher": ld.publisher(),
+            "inLanguage": page_language(page),
             **extra,
         }
     )

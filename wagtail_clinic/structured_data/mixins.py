@@ -7,8 +7,10 @@ uses the mixin is a ``WebPage``.
 """
 
 from wagtail.images.models import AbstractImage
+from wagtail.models import TranslatableMixin
 
 from wagtail_clinic.models.snippets import Therapist
+from wagtail_clinic.serialisation.translations import i18n_enabled, localized_in_bulk
 from wagtail_clinic.structured_data.entities import (
     page_entities,
     structured_data_for_page,
@@ -24,12 +26,50 @@ def _shown_objects_field(field):
     )
 
 
+def _translatable(field):
+    return isinstance(field.related_model, type) and issubclass(
+        field.related_model, TranslatableMixin
+    )
+
+
+def localize_shown_objects(page, fields=None):
+    """Show the snippets ``page`` chooses itself (the reviewer) in its locale.
+
+    Each translatable key's object becomes its translation in the page's
+    locale, else in the default locale (``localized_in_bulk``); the key's id
+    is kept, so the page still holds what the editor chose. A key already
+    loaded in the page's locale costs no query; one not loaded yet is loaded
+    with its translations in one query (what reading it would cost).
+    """
+    if fields is None:
+        fields = [
+            f for f in type(page)._meta.concrete_fields if _shown_objects_field(f)
+        ]
+    locale_id = getattr(page, "locale_id", None)
+    if locale_id is None or not i18n_enabled():
+        return
+    for field in fields:
+        value_id = getattr(page, field.attname)
+        if not _translatable(field) or value_id is None:
+            continue
+        if field.is_cached(page):
+            current = field.get_cached_value(page)
+            if current is None or current.locale_id == locale_id:
+                continue
+        manager = field.related_model._default_manager
+        shown = localized_in_bulk(manager.all(), [value_id], locale_id).get(value_id)
+        if shown is not None:
+            field.set_cached_value(page, shown)
+
+
 def load_shown_objects(page):
     """Load the images and therapists ``page`` chooses itself in one query.
 
     Its meta tags, JSON-LD and header show them (the hero image, the
     reviewer): with two or more set, one query with ``select_related``
     instead of one per foreign key. Keys loaded already are left alone.
+    The therapists are then shown in the page's locale
+    (``localize_shown_objects``: no query when they are in it).
     """
     fields = [
         field
@@ -39,6 +79,7 @@ def load_shown_objects(page):
         and not field.is_cached(page)
     ]
     if len(fields) < 2 or page.pk is None:
+        localize_shown_objects(page)
         return
     names = [field.name for field in fields]
     row = (
@@ -50,6 +91,7 @@ def load_shown_objects(page):
             page, field.attname
         ):
             setattr(page, field.name, getattr(row, field.name))
+    localize_shown_objects(page)
 
 
 class StructuredDataMixin:

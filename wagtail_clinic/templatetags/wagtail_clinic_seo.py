@@ -4,6 +4,8 @@ Load them with ``{% load wagtail_clinic_seo %}``:
 
 * ``{% clinic_json_ld %}`` renders the page's schema.org data as JSON-LD;
 * ``{% clinic_page_meta as meta %}`` gives ``includes/meta.html`` its values;
+* ``{% clinic_page_languages as languages %}`` gives the page's language
+  (``<html lang>``) and its translations (``<link rel="alternate" hreflang>``);
 * ``{% clinic_citation value as citation %}`` finds a key fact's or reference
   item's number in the page's ``citations``.
 """
@@ -19,6 +21,11 @@ from wagtail_clinic.serialisation.representations import (
     page_image,
 )
 from wagtail_clinic.serialisation.site import site_name
+from wagtail_clinic.serialisation.translations import (
+    default_language_translation,
+    live_translations,
+    page_language,
+)
 from wagtail_clinic.structured_data.entities import (
     render_script,
     structured_data_for_page,
@@ -110,6 +117,40 @@ def clinic_page_meta(context, page=None):
         "modified_time": modified,
         "twitter_card": "summary_large_image" if image_meta else "summary",
     }
+
+
+@register.simple_tag(takes_context=True)
+def clinic_page_languages(context, page=None):
+    """The page's language and its translations, for ``<html lang>`` and hreflang.
+
+    A dict: ``lang`` (the language code of the page's locale, "" without a
+    page) and ``alternates``, a list of ``{"hreflang", "url"}`` with the
+    absolute URL (from the Site record) of each live, public translation,
+    the page included, then ``x-default`` for the default language's
+    version; empty unless the page has another live translation. One query
+    (``live_translations``), which also loads the page's locale::
+
+        {% clinic_page_languages as languages %}
+        {% for alternate in languages.alternates %}
+        <link rel="alternate" hreflang="{{ alternate.hreflang }}" href="{{ alternate.url }}">
+        {% endfor %}
+    """
+    page = page if page is not None else context.get("page")
+    if not isinstance(page, Page):
+        return {"lang": "", "alternates": []}
+    request = context.get("request")
+    translations = live_translations(page)
+    alternates = []
+    if len(translations) > 1:
+        for locale, translation in translations:
+            url = translation.get_full_url(request)
+            if url:
+                alternates.append({"hreflang": locale.language_code, "url": url})
+        default = default_language_translation(translations)
+        url = default.get_full_url(request) if default is not None else None
+        if url and alternates:
+            alternates.append({"hreflang": "x-default", "url": url})
+    return {"lang": page_language(page), "alternates": alternates}
 
 
 @register.simple_tag(takes_context=True)

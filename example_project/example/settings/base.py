@@ -22,6 +22,11 @@ INSTALLED_APPS = [
     # they are built (see wagtail_clinic/api/v3.py).
     "wagtail_clinic",
     "wagtail.contrib.settings",
+    # Translations: "Translate" in the page and snippet menus copies the
+    # English page into French for an editor to translate (see
+    # docs/translation.md); wagtail.locales manages the languages.
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -50,6 +55,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of a page comes from its URL: /fr/... is French, anything
+    # else English (i18n_patterns in urls.py). After sessions, before common.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -119,6 +127,15 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "America/Edmonton"
 USE_I18N = True
 USE_TZ = True
+
+# English and French content: one page tree per language (Wagtail locales),
+# French pages served under /fr/ (docs/translation.md). The interface
+# languages (LANGUAGES) and the content languages are the same here.
+WAGTAIL_I18N_ENABLED = True
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
+    ("en", "English"),
+    ("fr", "French"),
+]
 
 
 # Static files and uploads

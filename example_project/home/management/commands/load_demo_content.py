@@ -114,7 +114,8 @@ def _error_text(error):
 class Command(BaseCommand):
     help = (
         "Create or update the demo site: home page, clinic, therapist, booking page, massage "
-        "types, the back pain article and an About page. Safe to run repeatedly."
+        "types, the back pain article and an About page, and their French translations. "
+        "Safe to run repeatedly."
     )
 
     def add_arguments(self, parser):
@@ -185,6 +186,17 @@ class Command(BaseCommand):
             },
         )
 
+        french_article = self.load_french(
+            home,
+            clinic,
+            therapist,
+            images,
+            condition_index,
+            massage_type_index,
+            massage_types,
+            article,
+        )
+
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo content loaded: {created} created, {updated} updated, "
@@ -192,6 +204,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"The reference article is at {article.url}")
+        self.stdout.write(f"Its French translation is at {french_article.url}")
 
     # Reporting ---------------------------------------------------------------
 
@@ -379,14 +392,37 @@ class Command(BaseCommand):
         before = None if created else self.page_snapshot(page, names)
         if created:
             page = model()
+        return self.publish_changes(
+            page, created, before, fields, body, names, label, many_to_many, parent
+        )
+
+    def publish_changes(
+        self,
+        page,
+        created,
+        before,
+        fields,
+        body,
+        names,
+        label,
+        many_to_many=None,
+        parent=None,
+    ):
+        """Set ``fields`` (and ``body``) on ``page``, validate, publish if changed.
+
+        ``created`` pages were made just now: a new, unsaved page is added
+        under ``parent``; a copy made by ``copy_for_translation`` is saved
+        already and is published whatever ``before`` says.
+        """
+        model = type(page)
         self.assign(page, fields)
-        for name, values in many_to_many.items():
+        for name, values in (many_to_many or {}).items():
             getattr(page, name).set(values)
         if body is not None:
             page.body = self.validated_body(model, body, label)
 
         try:
-            if created:
+            if page.pk is None:
                 # Page.save() runs full_clean() on live pages before inserting.
                 parent.add_child(instance=page)
             else:
@@ -403,6 +439,8 @@ class Command(BaseCommand):
             self.report("unchanged", label)
             return page
         page.save_revision().publish()
+        # Publishing saved another instance: a changed slug moved the page.
+        page.refresh_from_db(fields=["url_path"])
         # A page outside any site (the home page before its site exists) has no URL.
         url = page.url
         self.report(
@@ -434,6 +472,116 @@ class Command(BaseCommand):
                 value = sorted(obj.pk for obj in value.all())
             snapshot[name] = value
         return snapshot
+
+    # French ------------------------------------------------------------------
+
+    def load_french(
+        self,
+        home,
+        clinic,
+        therapist,
+        images,
+        condition_index,
+        massage_type_index,
+        massage_types,
+        article,
+    ):
+        """Translate the demo into French as an editor would; return the article.
+
+        Each page and snippet is copied into the French locale with Wagtail's
+        ``copy_for_translation`` (what "Translate" in the admin does), given
+        its French text and published. Chosen pages and snippets point at
+        their French translations.
+        """
+        self.french = self.load_locale(demo.FRENCH)
+        french_clinic = self.sync_snippet_translation(clinic, demo.CLINIC_FR)
+        french_therapist = self.sync_snippet_translation(
+            therapist, {**demo.THERAPIST_FR, "clinic": french_clinic}
+        )
+        # The French home page first: the French sections go under it.
+        self.sync_translation(home, demo.HOME_PAGE_FR)
+        french_conditions = self.sync_translation(
+            condition_index, demo.CONDITION_INDEX_FR
+        )
+        french_massage_type_index = self.sync_translation(
+            massage_type_index, demo.MASSAGE_TYPE_INDEX_FR
+        )
+        self.sync_translation(
+            home,
+            {
+                **demo.HOME_PAGE_FR,
+                "conditions_page": french_conditions,
+                "massage_types_page": french_massage_type_index,
+            },
+        )
+        french_massage_types = {}
+        for slug, page in massage_types.items():
+            data = demo.MASSAGE_TYPES_FR[slug]
+            fields = {key: value for key, value in data.items() if key != "body"}
+            french_massage_types[slug] = self.sync_translation(
+                page, fields, body=data["body"]
+            )
+        body = demo.back_pain_body_fr(
+            clinic_name=french_clinic.name,
+            massage_type_ids={
+                slug: page.pk for slug, page in french_massage_types.items()
+            },
+            massage_types_index_id=french_massage_type_index.pk,
+            image_id=images["back_pain_body"].pk,
+        )
+        return self.sync_translation(
+            article,
+            {**demo.BACK_PAIN_FR, "reviewed_by": french_therapist},
+            body=body,
+        )
+
+    def load_locale(self, language_code):
+        locale = Locale.objects.filter(language_code=language_code).first()
+        if locale is None:
+            locale = Locale.objects.create(language_code=language_code)
+            self.report("created", f"Locale '{language_code}'")
+        else:
+            self.report("unchanged", f"Locale '{language_code}'")
+        return locale
+
+    def sync_snippet_translation(self, source, fields):
+        """Create or update the French translation of the snippet ``source``."""
+        model = type(source)
+        translation = model.objects.filter(
+            translation_key=source.translation_key, locale=self.french
+        ).first()
+        created = translation is None
+        if created:
+            # An unsaved copy, child objects (opening hours) included.
+            translation = source.copy_for_translation(self.french)
+        changed = self.assign(translation, fields)
+        label = f"French {model._meta.verbose_name} '{translation}'"
+        self.save_object(translation, created, changed, label)
+        return translation
+
+    def sync_translation(self, source, fields, body=None):
+        """Create or update the French translation of the page ``source``.
+
+        A new translation is a copy of ``source`` made by
+        ``copy_for_translation`` (a draft under the French parent); then, as
+        for ``sync_page``, ``fields`` and ``body`` are set and a revision is
+        published only when something differs from what is live.
+        """
+        model = type(source)
+        page = model.objects.filter(
+            translation_key=source.translation_key, locale=self.french
+        ).first()
+        label = f"French {model._meta.verbose_name} '{fields['title']}'"
+        names = [*fields, *(["body"] if body is not None else [])]
+        created = page is None
+        if created:
+            # A massage type's "conditions" follow the articles choosing it
+            # (the French article chooses the French massage types): the
+            # English articles must not be copied along.
+            exclude = ["conditions"] if isinstance(source, MassageTypePage) else None
+            page = source.copy_for_translation(self.french, exclude_fields=exclude)
+        before = self.page_snapshot(page, names)
+        return self.publish_changes(page, created, before, fields, body, names, label)
 
     # Helpers -----------------------------------------------------------------
 
