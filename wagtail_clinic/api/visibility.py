@@ -15,8 +15,9 @@ import re
 import swapper
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Length, Substr
+from django.db.models import F, Q
+from django.db.models.functions import Substr
+from django.db.models.lookups import In
 from wagtail.models import Site
 
 from wagtail_clinic.api.caching import content_changed_at, set_last_modified
@@ -97,15 +98,15 @@ class PublicScope:
 def translation_tree_q(page_model, root, prefix=""):
     """A ``Q``: the pages in the tree of ``root`` or of one of its translations.
 
-    One ``EXISTS`` subquery (a translation of ``root`` whose tree path
-    starts the page's), so no query is run to find the translations.
-    ``prefix`` reaches the pages through a relation (``"condition__"``).
+    The translations of a root are at its depth, so a page is in one of
+    their trees when its tree path starts with one of their paths: the
+    page's path prefix of that length among the translations' paths (an
+    uncorrelated subquery, evaluated once, not per page; no query is run to
+    find the translations). ``prefix`` reaches the pages through a relation
+    (``"condition__"``).
     """
-    roots = page_model.objects.filter(
-        translation_key=root.translation_key,
-        path=Substr(OuterRef(f"{prefix}path"), 1, Length("path")),
-    )
-    return Q(Exists(roots))
+    roots = page_model.objects.filter(translation_key=root.translation_key)
+    return Q(In(Substr(F(f"{prefix}path"), 1, len(root.path)), roots.values("path")))
 
 
 def page_urls(page, request):
