@@ -39,6 +39,8 @@ def test_wheel_ships_templates_static_migrations_and_locale(tmp_path):
         "wagtail_clinic/static/wagtail_clinic/css/clinic.css",
         "wagtail_clinic/locale/en/LC_MESSAGES/django.po",
         "wagtail_clinic/locale/en/LC_MESSAGES/django.mo",
+        "wagtail_clinic/locale/fr/LC_MESSAGES/django.po",
+        "wagtail_clinic/locale/fr/LC_MESSAGES/django.mo",
     ]:
         assert expected in names, f"{expected} is missing from {wheel.name}"
     # Every template and static file in the source tree is in the wheel.

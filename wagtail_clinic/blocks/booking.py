@@ -25,6 +25,12 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
+from wagtail_clinic.serialisation.translations import (
+    current_content_locale,
+    in_locale,
+    request_locale,
+)
+
 
 #: Placeholders a booking URL template may use, and what fills them.
 BOOKING_PLACEHOLDERS = {
@@ -117,8 +123,9 @@ def find_request_form_page(request=None):
     """The live, public ``AppointmentRequestPage`` to link to, or None.
 
     The request's site is searched first, then the default site, then the
-    whole tree. The result is cached on the request, so a page with several
-    "request form" buttons looks it up once.
+    whole tree; the page found is shown in the locale of the content being
+    rendered (its translation, if live). The result is cached on the
+    request, so a page with several "request form" buttons looks it up once.
     """
     if request is not None and hasattr(request, _CACHE_ATTR):
         return getattr(request, _CACHE_ATTR)
@@ -130,6 +137,13 @@ def find_request_form_page(request=None):
     page = pages.in_site(site).first() if site is not None else None
     if page is None:
         page = pages.first()
+    # The form in the language of the page linking to it (the site's tree
+    # holds the default language's; its translations sit beside it).
+    locale = current_content_locale()
+    if locale is None and request is not None:
+        locale = request_locale(request)
+    if page is not None and locale is not None:
+        page = in_locale(page, locale)
     if request is not None:
         setattr(request, _CACHE_ATTR, page)
     return page

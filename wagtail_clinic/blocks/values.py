@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.blocks import StructValue
 
@@ -12,6 +13,7 @@ from wagtail_clinic.blocks.booking import (
     massage_type_of,
 )
 from wagtail_clinic.serialisation.representations import image_alt_text
+from wagtail_clinic.serialisation.translations import loaded_language
 
 
 def make_anchor(text):
@@ -60,6 +62,20 @@ class MassageTypeItemStructValue(StructValue):
     def description_text(self):
         page = self.linked_page
         return self.get("description") or (page.summary if page else "")
+
+    @property
+    def fallback_language(self):
+        """The language of the chosen page when the entry shows its title in a
+        language other than the active one (an untranslated page on a
+        translated article), else "": the template marks it ``lang``."""
+        page = self.linked_page
+        # Only pages the chooser looked up in another locale can be in a
+        # language other than the article's (no query: see loaded_language).
+        language = loaded_language(page) if page is not None else None
+        if not language or self.get("name"):
+            return ""
+        active = (get_language() or "").split("-")[0]
+        return language if language.split("-")[0] != active else ""
 
     @property
     def linked_page(self):

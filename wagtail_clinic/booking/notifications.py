@@ -3,7 +3,8 @@
 The email names the request's reference and links to it in the admin; it
 never contains what the patient wrote (name, contact details, message, or
 anything else): mail providers and inboxes are not where health data should
-travel. Staff sign in to read the request.
+travel. Staff sign in to read the request. It is written in the site's
+``LANGUAGE_CODE``, whatever language the patient used.
 
 ``on_appointment_request_received`` enqueues ``notify_clinic`` after the
 request's transaction commits; ``connect_signals()`` (called once by
@@ -11,9 +12,11 @@ request's transaction commits; ``connect_signals()`` (called once by
 ``booking.service.appointment_request_received``.
 """
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -82,7 +85,10 @@ def notify_clinic(appointment_request_id):
     recipients = notification_recipients(appointment_request.clinic)
     if not recipients:
         return 0
-    subject, body = notification_message(appointment_request)
+    # Staff read the site's language, not the patient's (who may have
+    # written in another): the same whichever task backend runs this.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = notification_message(appointment_request)
     return send_mail(subject, body, None, recipients)
 
 

@@ -162,7 +162,8 @@ class AbstractAppointmentRequestPage(EdgeCacheMixin, HeadlessPreviewMixin, Page)
         return get_default_clinic(request)
 
     def get_massage_types(self, request=None):
-        """The live, public massage types of this page's site, by title.
+        """The live, public massage types of this page's site, by title, in
+        this page's language (under the site root's translation).
 
         ``MassageTypePage`` is looked up in the app registry: importing
         ``models.pages`` here would create those page types before this one
@@ -172,7 +173,11 @@ class AbstractAppointmentRequestPage(EdgeCacheMixin, HeadlessPreviewMixin, Page)
         queryset = massage_type_page.objects.live().public()
         site = self.get_site()
         if site is not None:
-            queryset = queryset.in_site(site)
+            # The tree of this page's language: the site root's translation.
+            root = site.root_page
+            if root.locale_id != self.locale_id:
+                root = root.get_translation_or_none(self.locale) or root
+            queryset = queryset.descendant_of(root, inclusive=True)
         return queryset.order_by("title").only("pk", "title", "slug")
 
     # Serving ---------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 The email names the page and links to the moderation queue, filtered to
 that page's pending comments. It never contains the commenter's name, email
-address, IP address or words: moderators sign in to read the comment.
+address, IP address or words: moderators sign in to read the comment. It
+is written in the site's ``LANGUAGE_CODE``, whatever language the reader used.
 
 ``on_comment_received`` enqueues ``notify_moderators`` after the comment's
 transaction commits; ``connect_signals()`` (called once by
@@ -12,9 +13,11 @@ transaction commits; ``connect_signals()`` (called once by
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -88,7 +91,10 @@ def notify_moderators(comment_id):
     recipients = notification_recipients()
     if not recipients:
         return 0
-    subject, body = notification_message(comment.page.title, comment.page_id)
+    # Staff read the site's language, not the patient's (who may have
+    # written in another): the same whichever task backend runs this.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = notification_message(comment.page.title, comment.page_id)
     return send_mail(subject, body, None, recipients)
 
 

@@ -218,6 +218,16 @@ def localized_in_bulk(queryset, ids, locale):
     }
 
 
+def loaded_language(obj):
+    """The language code ``localized_in_bulk`` loaded with ``obj``, or None.
+
+    Set on the objects it hands out (the translation found, or the default
+    language's or original object it fell back to); None for objects that
+    were in the wanted locale already (none was loaded). No query.
+    """
+    return getattr(obj, "_clinic_language", None)
+
+
 def in_locale_bulk(objs, locale):
     """The translations of ``objs`` in ``locale``, as a list in the same order.
 
