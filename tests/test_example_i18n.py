@@ -8,17 +8,12 @@ then asks the site for pages with Django's test client inside
 """
 
 import json
-import os
 import re
-import subprocess
-import sys
-
-from pathlib import Path
 
 import pytest
 
+from tests.example_utils import example_env, example_manage
 
-EXAMPLE_PROJECT = Path(__file__).resolve().parent.parent / "example_project"
 
 ARTICLE_URL = "/conditions/back-pain/"
 FRENCH_ARTICLE_URL = "/fr/affections/mal-de-dos/"
@@ -76,28 +71,7 @@ print(json.dumps({
 def example_site(tmp_path_factory):
     """``run(*args)``: manage.py of the example site, demo content loaded."""
     tmp = tmp_path_factory.mktemp("example_i18n")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "example.settings.dev",
-        "DATABASE_PATH": str(tmp / "db.sqlite3"),
-        "MEDIA_ROOT": str(tmp / "media"),
-    }
-
-    def run(*args):
-        result = subprocess.run(  # noqa: S603 (a fixed command line)
-            [sys.executable, "manage.py", *args],
-            cwd=EXAMPLE_PROJECT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        assert result.returncode == 0, (
-            f"manage.py {' '.join(args)} exited with {result.returncode}\n"
-            f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
-        )
-        return result.stdout
+    run = example_manage(example_env(tmp))
 
     run("migrate", "--noinput")
     output = run("load_demo_content")

@@ -7,17 +7,12 @@ suite (which runs under ``tests.settings``).
 """
 
 import json
-import os
 import re
-import subprocess
-import sys
-
-from pathlib import Path
 
 import pytest
 
+from tests.example_utils import example_env, example_manage
 
-EXAMPLE_PROJECT = Path(__file__).resolve().parent.parent / "example_project"
 
 ARTICLE_URL = "/conditions/back-pain/"
 ARTICLE_TITLE = "Relief From Pain In The Back: How Massage For Back Pain Works"
@@ -66,30 +61,7 @@ print(json.dumps({
 @pytest.fixture
 def manage(tmp_path):
     """Run ``manage.py`` of the example project against a temporary database."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "example.settings.dev",
-        "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
-        "MEDIA_ROOT": str(tmp_path / "media"),
-    }
-
-    def run(*args):
-        result = subprocess.run(  # noqa: S603 (a fixed command line)
-            [sys.executable, "manage.py", *args],
-            cwd=EXAMPLE_PROJECT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        assert result.returncode == 0, (
-            f"manage.py {' '.join(args)} exited with {result.returncode}\n"
-            f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
-        )
-        return result.stdout
-
-    return run
+    return example_manage(example_env(tmp_path))
 
 
 def shell_json(manage, script):

@@ -9,7 +9,6 @@ the French article (``/fr/affections/mal-de-dos/``, ``<html lang="fr">``,
 French content), then goes back to English.
 """
 
-import os
 import re
 import socket
 import subprocess
@@ -18,16 +17,14 @@ import time
 import urllib.error
 import urllib.request
 
-from pathlib import Path
-
 import pytest
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import TIMEOUT_MS
+from tests.example_utils import EXAMPLE_PROJECT, example_env, example_manage
 
 
-EXAMPLE_PROJECT = Path(__file__).resolve().parents[2] / "example_project"
 PORTS = range(8320, 8330)
 
 ARTICLE_URL = "/conditions/back-pain/"
@@ -73,30 +70,9 @@ def example_site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("language_switcher")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "example.settings.dev",
-        "DATABASE_PATH": str(tmp / "db.sqlite3"),
-        "MEDIA_ROOT": str(tmp / "media"),
-        "WAGTAILADMIN_BASE_URL": base_url,
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = example_env(tmp, WAGTAILADMIN_BASE_URL=base_url, PYTHONUNBUFFERED="1")
     env.pop("DATABASE_ENGINE", None)
-
-    def manage(*args):
-        result = subprocess.run(  # noqa: S603 (a fixed command line)
-            [sys.executable, "manage.py", *args],
-            cwd=EXAMPLE_PROJECT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert result.returncode == 0, (
-            f"manage.py {' '.join(args)} exited with {result.returncode}\n"
-            f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
-        )
+    manage = example_manage(env, timeout=300)
 
     manage("migrate", "--noinput")
     manage("load_demo_content")
