@@ -23,6 +23,8 @@ from tests.wordpress_import_utils import (
     FIXTURES,
     UPLOADS,
     WXR,
+    article,
+    blocks_of,
     counts,
     make_conditions_index,
     page_text,
@@ -37,18 +39,6 @@ from wagtail_clinic.models import (
     ReaderComment,
     WordPressImport,
 )
-
-
-def article(post_id):
-    """The page imported from WordPress post ``post_id``."""
-    record = WordPressImport.objects.get(post_id=str(post_id))
-    return ConditionPage.objects.get(pk=record.page_id)
-
-
-def blocks_of(page, block_type=None):
-    """The raw blocks of ``page``'s latest revision (of one type, if given)."""
-    body = page.get_latest_revision_as_object().body.raw_data
-    return [block for block in body if block_type in (None, block["type"])]
 
 
 class WxrImportTests(TestCase):

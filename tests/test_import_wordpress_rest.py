@@ -24,6 +24,8 @@ from tests.wordpress_import_utils import (
     SITE,
     UPLOADS,
     WXR,
+    article,
+    blocks_of,
     counts,
     make_conditions_index,
     page_text,
@@ -72,16 +74,6 @@ def rest_files(folder, uploads_url):
         )
         paths.append(path)
     return paths
-
-
-def article(post_id):
-    record = WordPressImport.objects.get(post_id=str(post_id))
-    return ConditionPage.objects.get(pk=record.page_id)
-
-
-def blocks_of(page, block_type=None):
-    body = page.get_latest_revision_as_object().body.raw_data
-    return [block for block in body if block_type in (None, block["type"])]
 
 
 class RestImportTests(TestCase):

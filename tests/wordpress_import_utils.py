@@ -33,6 +33,18 @@ _PUNCTUATION = re.compile(r"[:–—]")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;!?)])")
 
 
+def article(post_id):
+    """The page imported from WordPress post ``post_id``."""
+    record = WordPressImport.objects.get(post_id=str(post_id))
+    return ConditionPage.objects.get(pk=record.page_id)
+
+
+def blocks_of(page, block_type=None):
+    """The raw blocks of ``page``'s latest revision (of one type, if given)."""
+    body = page.get_latest_revision_as_object().body.raw_data
+    return [block for block in body if block_type in (None, block["type"])]
+
+
 def make_conditions_index():
     """A site with comments on and a condition index at ``/conditions/``."""
     _root, home = make_site_tree()

@@ -355,6 +355,27 @@ BACK_PAIN_MASSAGE_TYPES = [
 ]
 
 
+#: The studies both languages of the back pain article cite (their titles
+#: as published, in English).
+BACK_PAIN_STUDIES = (
+    {
+        "title": "Massage for low-back pain",
+        "url": "https://doi.org/10.1002/14651858.CD001929.pub3",
+        "publisher": "Cochrane Database of Systematic Reviews",
+        "year": 2015,
+    },
+    {
+        "title": (
+            "Noninvasive treatments for acute, subacute, and chronic "
+            "low back pain: a clinical practice guideline"
+        ),
+        "url": "https://doi.org/10.7326/M16-2367",
+        "publisher": "Annals of Internal Medicine",
+        "year": 2017,
+    },
+)
+
+
 def back_pain_body(*, clinic_name, massage_type_ids, massage_types_index_id, image_id):
     """The article body, given the ids of the pages and image it refers to."""
     return [
@@ -598,21 +619,7 @@ def back_pain_body(*, clinic_name, massage_type_ids, massage_types_index_id, ima
                         "publisher": "World Health Organization",
                         "year": 2023,
                     },
-                    {
-                        "title": "Massage for low-back pain",
-                        "url": "https://doi.org/10.1002/14651858.CD001929.pub3",
-                        "publisher": "Cochrane Database of Systematic Reviews",
-                        "year": 2015,
-                    },
-                    {
-                        "title": (
-                            "Noninvasive treatments for acute, subacute, and chronic "
-                            "low back pain: a clinical practice guideline"
-                        ),
-                        "url": "https://doi.org/10.7326/M16-2367",
-                        "publisher": "Annals of Internal Medicine",
-                        "year": 2017,
-                    },
+                    *BACK_PAIN_STUDIES,
                 ),
             },
         ),
@@ -1212,21 +1219,7 @@ def back_pain_body_fr(
                         "publisher": "Organisation mondiale de la Santé",
                         "year": 2023,
                     },
-                    {
-                        "title": "Massage for low-back pain",
-                        "url": "https://doi.org/10.1002/14651858.CD001929.pub3",
-                        "publisher": "Cochrane Database of Systematic Reviews",
-                        "year": 2015,
-                    },
-                    {
-                        "title": (
-                            "Noninvasive treatments for acute, subacute, and chronic "
-                            "low back pain: a clinical practice guideline"
-                        ),
-                        "url": "https://doi.org/10.7326/M16-2367",
-                        "publisher": "Annals of Internal Medicine",
-                        "year": 2017,
-                    },
+                    *BACK_PAIN_STUDIES,
                 ),
             },
         ),
