@@ -12,6 +12,13 @@
 # The install is skipped when a stamp file keyed on the sha256 of
 # pyproject.toml says that exact pyproject has already been installed, so
 # re-runs are fast and any dependency change triggers a reinstall.
+#
+# The version matrix (scripts/matrix.sh) sets, before calling bootstrap_venv:
+#     VENV_DIR=.venv-lowest            another virtualenv directory
+#     VENV_PYTHON=/path/to/python3.10  the interpreter to create it with
+#     VENV_CONSTRAINTS=scripts/constraints/lowest.txt
+#                                      a pip constraints file (part of the stamp)
+#     VENV_UPGRADE=1                   install the newest allowed releases
 
 VENV_DIR="${VENV_DIR:-.venv}"
 
@@ -52,6 +59,11 @@ _create_venv() {
         return 0
     fi
     echo "Creating virtualenv in $VENV_DIR ..."
+    if [ -n "${VENV_PYTHON:-}" ]; then
+        # A matrix interpreter (pyenv's or python3.X): no apt fallback.
+        "$VENV_PYTHON" -m venv "$VENV_DIR"
+        return
+    fi
     if ! python3 -m venv "$VENV_DIR"; then
         # Debian splits venv/ensurepip into python3-venv (plus the
         # version-specific python3.X-venv); without it venv creation fails.
@@ -79,7 +91,7 @@ bootstrap_venv() {
 
     _create_venv
 
-    hash="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    hash="$(cat pyproject.toml ${VENV_CONSTRAINTS:+"$VENV_CONSTRAINTS"} | sha256sum | cut -d' ' -f1)"
     # One stamp per pyproject.toml, named after what was installed:
     #   ".installed-<hash>.benchmark"  testing + benchmark extras (satisfies all)
     #   ".installed-<hash>"            the testing extra (satisfies testing, core)
@@ -103,8 +115,19 @@ bootstrap_venv() {
     esac
 
     echo "Installing $spec into $VENV_DIR (pyproject.toml changed or first run) ..."
-    "$VENV_DIR/bin/pip" install -q --upgrade pip
-    "$VENV_DIR/bin/pip" install -q -e "$spec"
+    local pip_args=(install -q -e "$spec")
+    if [ -n "${VENV_CONSTRAINTS:-}" ]; then
+        pip_args+=(-c "$VENV_CONSTRAINTS")
+    fi
+    if [ "${VENV_UPGRADE:-0}" = "1" ]; then
+        pip_args+=(--upgrade --upgrade-strategy eager)
+    fi
+    # Some machines' pip configuration names local indexes that may be
+    # absent; pip says so once per package, which is only noise here.
+    {
+        "$VENV_DIR/bin/pip" install -q --upgrade pip
+        "$VENV_DIR/bin/pip" "${pip_args[@]}"
+    } 2> >(grep -v "^WARNING: Location '.*' is ignored: it is neither a file nor a directory.$" >&2)
     # Stamps for older pyproject.toml versions are stale now.
     rm -f "$VENV_DIR"/.installed-*
     touch "$stamp"

@@ -154,7 +154,7 @@ export WAGTAILADMIN_BASE_URL="http://localhost:$VARNISH_PORT"
 export MEDIA_ROOT="$WORKDIR/media"
 export CLUSTER_STATIC_ROOT="$WORKDIR/static"
 export CLUSTER_WEBHOOK_URL="http://127.0.0.1:$RECEIVER_PORT/hook"
-CLUSTER_WEBHOOK_SECRET="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+CLUSTER_WEBHOOK_SECRET="$(.venv/bin/python -c 'from wagtail_clinic.webhooks.signing import generate_secret; print(generate_secret())')"
 export CLUSTER_WEBHOOK_SECRET
 
 banner "Database, demo content, static files"

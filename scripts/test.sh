@@ -10,7 +10,13 @@
 #   5. runs the pytest suite, browser tests included, on SQLite and on
 #      PostgreSQL, and tests/localize/ (wagtail-localize) on SQLite,
 #   6. with COVERAGE=1, measures coverage on the PostgreSQL run and reports it,
-#   7. runs scripts/cluster.sh --short (PostgreSQL, Redis, two gunicorns, a
+#   7. runs the version matrix, scripts/matrix.sh, in the background during
+#      steps 5-6 and reports it after them: the fast subset (all but the
+#      browser and load tests) on the lowest (Python 3.10, Django 5.2,
+#      Wagtail 8.0.1) and the highest (Python 3.13, Django 6.1, newest
+#      Wagtail 8) combinations, each where its interpreter is found (skipped
+#      with SKIP_MATRIX=1),
+#   8. runs scripts/cluster.sh --short (PostgreSQL, Redis, two gunicorns, a
 #      task worker and Varnish on loopback; skipped with SKIP_CLUSTER=1).
 #
 # Extra arguments go to pytest on both runs, e.g. ./scripts/test.sh -k blocks
@@ -99,6 +105,37 @@ if [ -f example_project/manage.py ]; then
     env -u DJANGO_SETTINGS_MODULE .venv/bin/python example_project/manage.py check
 fi
 
+# The version matrix (scripts/matrix.sh): the whole suite runs below on .venv
+# (this machine's python3); the fast subset runs on the lowest and the highest
+# supported combination, one after the other, in the background: the runs
+# below keep one core busy, the matrix uses the other. Its report comes after
+# the PostgreSQL run.
+MATRIX_PID=""
+MATRIX_LOG="test-artifacts/matrix.log"
+if [ "${SKIP_MATRIX:-0}" = "1" ]; then
+    echo "SKIP_MATRIX=1: the version matrix will be skipped."
+else
+    mkdir -p test-artifacts
+    echo "Starting the version matrix in the background (log: $MATRIX_LOG)."
+    MATRIX_PARALLEL=0 bash scripts/matrix.sh all "$@" >"$MATRIX_LOG" 2>&1 &
+    MATRIX_PID=$!
+    # If a step below fails, stop the matrix too (its pytest, then itself).
+    trap 'if [ -n "$MATRIX_PID" ]; then pkill -P "$MATRIX_PID" 2>/dev/null; kill "$MATRIX_PID" 2>/dev/null; fi; true' EXIT
+fi
+
+finish_matrix() {
+    if [ "${SKIP_MATRIX:-0}" = "1" ]; then
+        banner "Version matrix (skipped: SKIP_MATRIX=1)"
+        return 0
+    fi
+    banner "Version matrix (scripts/matrix.sh)"
+    local rc=0
+    wait "$MATRIX_PID" || rc=$?
+    MATRIX_PID=""
+    cat "$MATRIX_LOG"
+    return "$rc"
+}
+
 banner "SQLite"
 # The full fuzzing budget runs here, without coverage tracing (which would
 # make the property-based tests several times slower).
@@ -117,6 +154,7 @@ run_pytest env -u DATABASE_ENGINE DJANGO_SETTINGS_MODULE=tests.settings_localize
 
 if [ "${SKIP_POSTGRES:-0}" = "1" ]; then
     banner "PostgreSQL (skipped: SKIP_POSTGRES=1)"
+    finish_matrix
     exit 0
 fi
 
@@ -140,6 +178,8 @@ if [ "${COVERAGE:-0}" = "1" ]; then
     banner "Coverage"
     .venv/bin/coverage report
 fi
+
+finish_matrix
 
 # The production setup across processes (docs/deploy.md): PostgreSQL, Redis,
 # two gunicorn instances, a task worker and Varnish on loopback, scenarios

@@ -22,10 +22,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "scale.py"
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("WAGTAIL_CLINIC_RUN_SCALE_BENCH") != "1",
-    reason="set WAGTAIL_CLINIC_RUN_SCALE_BENCH=1 to run the scale benchmark",
-)
+pytestmark = [
+    pytest.mark.load,
+    pytest.mark.skipif(
+        os.environ.get("WAGTAIL_CLINIC_RUN_SCALE_BENCH") != "1",
+        reason="set WAGTAIL_CLINIC_RUN_SCALE_BENCH=1 to run the scale benchmark",
+    ),
+]
 
 
 def run_short(tmp_path, *options):

@@ -8,9 +8,6 @@ draft with things the importer must report, a page and a menu item.
 
 import datetime
 import os
-import tempfile
-
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -30,6 +27,7 @@ from tests.wordpress_import_utils import (
     page_text,
     run_import,
     source_paragraphs,
+    temporary_folder,
 )
 from wagtail_clinic.importers.wordpress import read_export
 from wagtail_clinic.models import (
@@ -446,7 +444,7 @@ class BadInputTests(TestCase):
 
 def copy_of_export(test, text):
     """A WXR file in a temporary folder holding ``text``."""
-    folder = Path(test.enterContext(tempfile.TemporaryDirectory()))
+    folder = temporary_folder(test)
     path = folder / "export.xml"
     path.write_text(text)
     return path

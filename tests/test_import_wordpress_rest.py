@@ -31,6 +31,7 @@ from tests.wordpress_import_utils import (
     page_text,
     run_import,
     source_paragraphs,
+    temporary_folder,
 )
 from wagtail_clinic.importers.wordpress import read_export
 from wagtail_clinic.models import (
@@ -79,7 +80,10 @@ def rest_files(folder, uploads_url):
 class RestImportTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.folder = cls.enterClassContext(tempfile.TemporaryDirectory())
+        # (enterClassContext would do, but it is Python 3.11+.)
+        folder = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(folder.cleanup)
+        cls.folder = folder.name
         cls.files = rest_files(cls.folder, serve_uploads(cls))
         cls.index = make_conditions_index()
         cls.output = run_import(*cls.files, publish=True, keep_pending_comments=True)
@@ -221,7 +225,7 @@ class RestProblemTests(TestCase):
         make_conditions_index()
 
     def test_unreachable_images_are_reported(self):
-        folder = self.enterContext(tempfile.TemporaryDirectory())
+        folder = temporary_folder(self)
         files = rest_files(folder, f"http://127.0.0.1:{closed_port()}/")
         output = run_import(*files, timeout=2)
         # Counted per use: the foot image is both an image block and the hero.

@@ -220,7 +220,9 @@ class TestCommentDates(TestCase):
         _home, cls.page = make_article()
         cls.comment = make_comment(cls.page)
         type(cls.comment).objects.filter(pk=cls.comment.pk).update(
-            created_at=datetime.datetime(2026, 3, 2, 14, 30, tzinfo=datetime.UTC)
+            created_at=datetime.datetime(
+                2026, 3, 2, 14, 30, tzinfo=datetime.timezone.utc
+            )
         )
         cls.comment.refresh_from_db()
 

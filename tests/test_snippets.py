@@ -227,7 +227,7 @@ class TestClinicAdmin(WagtailTestUtils, TestCase):
         )
         cells = [
             [cell.get_text(strip=True) for cell in row.select("td")][-1]
-            for row in self.get_soup(response.content).select("tbody tr")
+            for row in self.get_soup(response.content).select("table.listing tbody tr")
         ]
         self.assertContains(response, "Accepting new patients")
         self.assertEqual(sorted(cells), ["No", "Yes"])

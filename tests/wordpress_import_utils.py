@@ -1,6 +1,7 @@
 """Helpers for the WordPress importer's tests (tests/test_import_wordpress*.py)."""
 
 import re
+import tempfile
 
 from io import StringIO
 from pathlib import Path
@@ -43,6 +44,16 @@ def blocks_of(page, block_type=None):
     """The raw blocks of ``page``'s latest revision (of one type, if given)."""
     body = page.get_latest_revision_as_object().body.raw_data
     return [block for block in body if block_type in (None, block["type"])]
+
+
+def temporary_folder(test):
+    """A temporary folder removed when ``test`` ends.
+
+    (``TestCase.enterContext`` would do, but it is Python 3.11+.)
+    """
+    folder = tempfile.TemporaryDirectory()
+    test.addCleanup(folder.cleanup)
+    return Path(folder.name)
 
 
 def make_conditions_index():

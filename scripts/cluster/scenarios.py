@@ -127,7 +127,7 @@ import json
 from wagtail_clinic.webhooks.models import WebhookDelivery
 rows = WebhookDelivery.objects.filter(pk__gt={after}).order_by("pk")
 print(json.dumps([
-    {{"pk": d.pk, "id": str(d.delivery_id), "event": d.event,
+    {{"pk": d.pk, "id": "msg_" + d.delivery_id.hex, "event": d.event,
       "status": d.status, "attempts": d.attempts}} for d in rows
 ]))
 """
@@ -227,7 +227,7 @@ class _ReceiverHandler(http.server.BaseHTTPRequestHandler):
             server.records.append(
                 {
                     "time": time.time(),
-                    "delivery": self.headers.get("X-Clinic-Delivery"),
+                    "delivery": self.headers.get("webhook-id"),
                     "event": self.headers.get("X-Clinic-Event"),
                     "status": status,
                 }

@@ -57,7 +57,19 @@ def is_json_content_type(content_type):
     if main_type.strip() != JSON_MEDIA_TYPE:
         return False
     charset = params.get("charset")
-    return charset is None or charset.strip().lower() in UTF8_CHARSETS
+    if charset is None:
+        # "; charset" with no value: older Django releases drop the bare
+        # parameter, newer ones give "" (refused below either way).
+        return not _names_a_charset(content_type)
+    return charset.strip().lower() in UTF8_CHARSETS
+
+
+def _names_a_charset(content_type):
+    """Whether a ``Content-Type``'s parameters name ``charset`` at all."""
+    return any(
+        part.partition("=")[0].strip().lower() == "charset"
+        for part in content_type.split(";")[1:]
+    )
 
 
 def _is_utf16_or_utf32(raw):
