@@ -56,7 +56,7 @@ from tests.utils import (
 from wagtail_clinic.api.v3 import fix_security_schemes, install_openapi_contract
 from wagtail_clinic.comments.spam import make_form_token
 from wagtail_clinic.db import DatabaseBusy
-from wagtail_clinic.models import ConditionPage, PagePreview
+from wagtail_clinic.models import ConditionPage, PagePreview, WebhookDelivery
 from wagtail_clinic.preview import get_signer
 from wagtail_clinic.public_input.params import limit_max
 
@@ -284,6 +284,48 @@ def contract_config():
 @pytest.mark.django_db
 def test_the_served_document_validates():
     validate(served_document())
+
+
+@pytest.mark.django_db
+def test_webhooks_describe_every_event_with_its_headers_and_body():
+    """OpenAPI 3.1 ``webhooks``: one POST per event, with the Standard
+    Webhooks headers and the body schema as a component (real deliveries
+    are validated against it in test_webhooks_standard.py)."""
+    document = served_document()
+    validate(document)
+    assert document["openapi"].startswith("3.1")
+    assert set(document["webhooks"]) == set(WebhookDelivery.Event.values)
+    schemas = document["components"]["schemas"]
+    for event, path_item in document["webhooks"].items():
+        operation = path_item["post"]
+        required = {
+            parameter["name"]
+            for parameter in operation["parameters"]
+            if parameter["in"] == "header" and parameter["required"]
+        }
+        assert required == {
+            "webhook-id",
+            "webhook-timestamp",
+            "webhook-signature",
+            "X-Clinic-Event",
+        }
+        deprecated = {
+            parameter["name"]
+            for parameter in operation["parameters"]
+            if parameter.get("deprecated")
+        }
+        assert deprecated == {
+            "X-Clinic-Signature",
+            "X-Clinic-Timestamp",
+            "X-Clinic-Delivery",
+        }
+        body = operation["requestBody"]["content"]["application/json"]["schema"]
+        component = schemas[body["$ref"].removeprefix("#/components/schemas/")]
+        assert component["properties"]["event"]["const"] == event
+        assert {"page", "paths", "purge_all", "paths_url"} <= set(component["required"])
+    union = schemas["ClinicWebhook"]
+    assert union["discriminator"]["propertyName"] == "event"
+    assert set(union["discriminator"]["mapping"]) == set(WebhookDelivery.Event.values)
 
 
 @pytest.mark.django_db

@@ -169,6 +169,19 @@ class TestReviewDates(WagtailPageTestCase):
         page.refresh_from_db()
         self.assertEqual(page.next_review_due, datetime.date(2026, 2, 2))
 
+    def test_a_drafts_review_date_never_reaches_the_live_row(self):
+        page = self.make_page(last_reviewed=None)
+        self.assertIsNone(page.next_review_due)
+        page.last_reviewed = datetime.date(2025, 2, 2)
+        page.save_revision(clean=False)  # saves the row with bookkeeping fields
+        live = ConditionPage.objects.get(pk=page.pk)
+        self.assertIsNone(live.last_reviewed)
+        self.assertIsNone(live.next_review_due)
+        # Publishing the draft brings both dates.
+        live.get_latest_revision().publish()
+        live.refresh_from_db()
+        self.assertEqual(live.next_review_due, datetime.date(2026, 2, 2))
+
     def test_admin_edit_fills_the_date_in(self):
         page = self.make_page()
         self.login()

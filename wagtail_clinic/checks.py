@@ -10,10 +10,13 @@ themselves live beside what they check; none registers itself on import.
 ``W001``-``W003``      ``api.v3``: app order, install failures, untyped bodies
 ``E201``               ``serialisation.cache.check_cache_alias``
 ``I201``, ``W201``     ``serialisation.cache.check_shared_cache`` (deploy)
-``E101``               ``webhooks.checks.check_webhooks_setting``
+``E101``, ``W101``,    ``webhooks.checks.check_webhooks_setting``: endpoints,
+``W102``               secrets, the deprecated legacy signature
 ``W401``-``W404``,     ``frontend_cache.checks`` (deploy): rate limits on a
 ``I401``, ``I402``     per-process cache, Redis outages, ImmediateBackend,
                        edge-cache purge
+``E601``-``E605``      ``preview.frontends``: malformed ``HEADLESS_FRONTENDS``
+                       or ``HEADLESS_PREVIEW_URL``
 ``W501``-``W503``      ``checks_urls``: the default Site and the base URL
                        settings name one origin
 =====================  =====================================================
@@ -24,6 +27,7 @@ from django.core import checks
 from wagtail_clinic import checks_urls, conf, db
 from wagtail_clinic.api import v3
 from wagtail_clinic.frontend_cache import checks as deploy_checks
+from wagtail_clinic.preview.frontends import check_headless_frontends
 from wagtail_clinic.serialisation import cache
 from wagtail_clinic.webhooks.checks import check_webhooks_setting
 
@@ -42,6 +46,7 @@ def register_all():
     checks.register(cache.check_cache_alias, checks.Tags.caches)
     checks.register(cache.check_shared_cache, checks.Tags.caches, deploy=True)
     checks.register(check_webhooks_setting)
+    checks.register(check_headless_frontends)
     checks.register(
         deploy_checks.check_rate_limit_cache, checks.Tags.caches, deploy=True
     )

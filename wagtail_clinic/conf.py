@@ -93,12 +93,25 @@ DEFAULTS = {
     # "http://localhost:3000/api/preview". When set, pages gain a "Frontend"
     # preview mode that redirects there with a signed, expiring token.
     "HEADLESS_PREVIEW_URL": None,
+    # Headless frontends per Wagtail Site (docs/headless.md, "The frontend as
+    # the live view"): {"default" | "hostname" | "hostname:port": {"url":
+    # frontend base URL, "preview_url": its preview route, "redirect": bool}
+    # or None}. A site with a "url" has its pages' public URLs ("View live",
+    # html_url, sitemaps) on the frontend; "redirect" sends Django's page
+    # URLs there. HEADLESS_PREVIEW_URL is the default's "preview_url".
+    "HEADLESS_FRONTENDS": None,
     # Seconds a preview token stays valid (and its stored draft is kept).
     "HEADLESS_PREVIEW_MAX_AGE": 3600,
     # Publish notifications: [{"url": "https://…/api/revalidate",
-    # "secret": "…"}, …]; optional per endpoint: "events", a list of the
-    # events it wants (default: all).
+    # "secret": "whsec_…"}, …], signed per Standard Webhooks (make a secret
+    # with `manage.py webhook_secret`); optional per endpoint: "events", a
+    # list of the events it wants (default: all), and "previous_secrets",
+    # older secrets that also sign while receivers move to a new one.
     "WEBHOOKS": [],
+    # Deprecated, removed in 0.2: also send the old X-Clinic-Signature,
+    # X-Clinic-Timestamp and X-Clinic-Delivery headers. Set it to False once
+    # every receiver verifies the Standard Webhooks headers.
+    "WEBHOOK_LEGACY_SIGNATURE": True,
     # Page models that trigger webhooks, as "app_label.ModelName" labels;
     # None means every page type of the site.
     "WEBHOOK_PAGE_MODELS": None,

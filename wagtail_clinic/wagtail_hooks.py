@@ -9,6 +9,7 @@ from wagtail.snippets.models import register_snippet
 
 from wagtail_clinic.booking import hooks as booking_hooks  # noqa: F401
 from wagtail_clinic.comments import hooks as comment_hooks  # noqa: F401
+from wagtail_clinic.preview import hooks as preview_hooks  # noqa: F401
 from wagtail_clinic.review import hooks as review_hooks  # noqa: F401
 from wagtail_clinic.viewsets import ClinicViewSetGroup
 from wagtail_clinic.webhooks import hooks as webhook_hooks  # noqa: F401

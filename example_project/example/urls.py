@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.api.v3.urls import api as api_v3
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
@@ -26,6 +27,10 @@ urlpatterns = [
     # /api/v3/openapi.json, and wagtail-clinic's endpoints under
     # /api/v3/clinic/ (mounted by the app; see its README).
     path("api/v3/", api_v3.urls),
+    # The XML sitemap, one for every language: the clinic pages list their
+    # translations (/fr/...) with hreflang alternates, and their lastmod is
+    # the later of publication and medical review. Outside i18n_patterns.
+    path("sitemap.xml", sitemap),
 ]
 
 if settings.DEBUG:

@@ -11,7 +11,9 @@ three things, from ``WagtailClinicAppConfig.ready()`` (see ``install``):
 2. Mounts the plugin's router (``wagtail_clinic.api.router.build_router``)
    on Wagtail's v3 API under ``/clinic/``.
 3. Post-processes the API's OpenAPI document so that it validates and
-   declares what is served (``install_openapi_contract``).
+   declares what is served (``install_openapi_contract``), and adds the
+   publish notifications as OpenAPI 3.1 ``webhooks``
+   (``wagtail_clinic.webhooks.schema``).
 
 Wagtail builds the v3 page schemas once, when ``wagtail.api.v3.registry``
 is first imported, which happens in the ``ready()`` of ``wagtail.images``,
@@ -45,6 +47,7 @@ from wagtail.coreutils import get_content_languages
 from wagtail_clinic.fields import ClinicStreamField
 from wagtail_clinic.public_input.problems import PROBLEM_JSON
 from wagtail_clinic.serialisation.schemas import block_api_schema
+from wagtail_clinic.webhooks.schema import add_webhooks
 
 
 logger = logging.getLogger("wagtail_clinic.api")
@@ -238,6 +241,8 @@ def _record_error(what, exc, consequence="Wagtail's untyped API v3 output is use
 # * the request bodies they read state their largest size in bytes (there is
 #   no JSON schema keyword for it): ``x-max-body-size`` and the description
 #   of the body and of the 413 response.
+# * the publish notifications (``webhooks.schema``) are added as the
+#   top-level ``webhooks`` (one per event) and their body schemas.
 
 #: Responses that tell the client when to try again.
 RETRY_AFTER_STATUSES = ("429", "503")
@@ -314,6 +319,8 @@ def fix_openapi_document(document, clinic_operation_ids, body_limits=None):
     """Fix ``document`` (an OpenAPI dict) in place; see the comment above."""
     body_limits = body_limits or {}
     fix_security_schemes(document)
+    # The publish notifications a frontend receives (OpenAPI 3.1 webhooks).
+    add_webhooks(document)
     for operation in _operations(document):
         operation_id = operation.get("operationId")
         if operation_id in clinic_operation_ids:

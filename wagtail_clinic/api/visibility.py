@@ -23,6 +23,7 @@ from wagtail.models import Site
 from wagtail_clinic.api.caching import content_changed_at, set_last_modified
 from wagtail_clinic.api.locales import locale_q
 from wagtail_clinic.models.condition_summary import prefixed_q
+from wagtail_clinic.preview.frontends import frontend_page_url
 from wagtail_clinic.public_input.problems import Problem, field_error, invalid
 
 
@@ -110,12 +111,13 @@ def translation_tree_q(page_model, root, prefix=""):
 
 
 def page_urls(page, request):
-    """``(url, path)``: the page's absolute URL and its path within its site."""
+    """``(url, path)``: the page's absolute public URL (its headless
+    frontend's when its site has one) and its path within its site."""
     parts = page.get_url_parts(request)
     if parts is None or parts[2] is None:
         return "", ""
     _, root_url, path = parts
-    return (root_url or "") + path, path
+    return frontend_page_url(page, request) or (root_url or "") + path, path
 
 
 def visible_page(scope, queryset, *, source, name, message):

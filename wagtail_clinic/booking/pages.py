@@ -23,6 +23,7 @@ from wagtail_clinic.booking.forms import AppointmentRequestForm
 from wagtail_clinic.booking.models import RequestSource, consent_fingerprint
 from wagtail_clinic.db import DatabaseBusy
 from wagtail_clinic.edge.pages import EdgeCacheMixin
+from wagtail_clinic.models.sitemaps import SitemapMixin
 from wagtail_clinic.preview.mixins import HeadlessPreviewMixin
 from wagtail_clinic.public_input.ratelimit import RateLimited
 from wagtail_clinic.serialisation.site import get_default_clinic
@@ -40,7 +41,9 @@ DEFAULT_THANK_YOU_TEXT = _(
 )
 
 
-class AbstractAppointmentRequestPage(EdgeCacheMixin, HeadlessPreviewMixin, Page):
+class AbstractAppointmentRequestPage(
+    EdgeCacheMixin, HeadlessPreviewMixin, SitemapMixin, Page
+):
     """A page with the fixed, privacy-minded appointment request form.
 
     GET shows the form (``?sent=1``: the thank-you text); POST validates and

@@ -73,6 +73,7 @@ from wagtail_clinic.models.condition_summary import (
     prefixed_q,
 )
 from wagtail_clinic.models.panels import ChoosingArticlesPanel
+from wagtail_clinic.models.sitemaps import SitemapMixin
 from wagtail_clinic.preview.mixins import HeadlessPreviewMixin
 from wagtail_clinic.review.status import ReviewDatesMixin, count_unsourced_facts
 from wagtail_clinic.serialisation.cache import invalidate_pages
@@ -303,7 +304,7 @@ class ArticleContextMixin:
 
 
 class AbstractClinicIndexPage(
-    EdgeCacheMixin, StructuredDataMixin, HeadlessPreviewMixin, Page
+    EdgeCacheMixin, StructuredDataMixin, HeadlessPreviewMixin, SitemapMixin, Page
 ):
     """An index page: an introduction above its children's cards, a page at a time.
 
@@ -408,6 +409,7 @@ class ConditionIndexPage(AbstractConditionIndexPage):
 class AbstractConditionPage(
     EdgeCacheMixin,
     StructuredDataMixin,
+    SitemapMixin,
     ReviewDatesMixin,
     HeadlessPreviewMixin,
     AlsoKnownAsMixin,
@@ -416,6 +418,9 @@ class AbstractConditionPage(
     Page,
 ):
     """A health article about one condition, e.g. back pain."""
+
+    #: The sitemap's ``lastmod`` is the later of publication and this review.
+    sitemap_review_date_field = "last_reviewed"
 
     condition_name = models.CharField(
         _("condition name"),
@@ -773,6 +778,7 @@ class MassageTypeIndexPage(AbstractMassageTypeIndexPage):
 class AbstractMassageTypePage(
     EdgeCacheMixin,
     StructuredDataMixin,
+    SitemapMixin,
     HeadlessPreviewMixin,
     AlsoKnownAsMixin,
     ArticleContextMixin,

@@ -214,8 +214,16 @@ class ReviewDatesMixin:
         super().clean()
 
     def save(self, *args, **kwargs):
-        """Fill in ``next_review_due`` (and save it with ``update_fields``)."""
+        """Fill in ``next_review_due``.
+
+        With ``update_fields``, only when ``last_reviewed`` is among them:
+        Wagtail's ``save_revision`` saves the live row with a few bookkeeping
+        fields while the instance holds the draft, whose review date must
+        not reach the live page.
+        """
         update_fields = kwargs.get("update_fields")
-        if self.fill_review_dates() and update_fields is not None:
+        if update_fields is None:
+            self.fill_review_dates()
+        elif "last_reviewed" in update_fields and self.fill_review_dates():
             kwargs["update_fields"] = {*update_fields, "next_review_due"}
         return super().save(*args, **kwargs)

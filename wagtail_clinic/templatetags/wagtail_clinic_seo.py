@@ -15,6 +15,7 @@ from wagtail.images.shortcuts import get_rendition_or_not_found
 from wagtail.models import Page
 
 from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.preview.frontends import frontend_page_url
 from wagtail_clinic.serialisation.representations import (
     absolute_url,
     meta_description,
@@ -143,14 +144,21 @@ def clinic_page_languages(context, page=None):
     alternates = []
     if len(translations) > 1:
         for locale, translation in translations:
-            url = translation.get_full_url(request)
+            url = public_url(translation, request)
             if url:
                 alternates.append({"hreflang": locale.language_code, "url": url})
         default = default_language_translation(translations)
-        url = default.get_full_url(request) if default is not None else None
+        url = public_url(default, request) if default is not None else None
         if url and alternates:
             alternates.append({"hreflang": "x-default", "url": url})
     return {"lang": page_language(page), "alternates": alternates}
+
+
+def public_url(page, request):
+    """A page's public URL: its headless frontend's when its site has one
+    (``HEADLESS_FRONTENDS``), as the page's own canonical URL is, even for
+    the plain ``Page`` objects ``live_translations`` gives."""
+    return frontend_page_url(page, request) or page.get_full_url(request)
 
 
 @register.simple_tag(takes_context=True)

@@ -22,8 +22,11 @@ them, with ``paths_total``, ``purge_all`` and ``paths_url`` (the API's
 Nothing here may break an editor's publish: every handler, callback and task
 catches and logs its errors, and logs never contain secrets.
 
-Signature: ``X-Clinic-Signature: sha256=<hex>``, the HMAC-SHA256 of
-``f"{X-Clinic-Timestamp}.{body}"`` keyed with the endpoint's secret.
+Signature: Standard Webhooks (``webhook-id``, ``webhook-timestamp``,
+``webhook-signature: v1,<base64>``, ``whsec_`` secrets; see ``signing``),
+and while ``WEBHOOK_LEGACY_SIGNATURE`` is on (deprecated, removed in 0.2)
+the old ``X-Clinic-Signature: sha256=<hex>``. The payload's JSON schema, as
+published in the OpenAPI document's ``webhooks``, is in ``schema``.
 
 This package imports nothing when it is imported, because loading the models
 imports ``webhooks.models`` (and so this file) before the app registry is

@@ -7,8 +7,6 @@ every due one. Nothing here raises into an editor's publish.
 """
 
 import datetime
-import hashlib
-import hmac
 import json
 import logging
 import time
@@ -26,11 +24,20 @@ from wagtail_clinic.conf import clinic_settings
 from wagtail_clinic.webhooks.endpoints import (
     DELIVERY_HEADER,
     EVENT_HEADER,
+    ID_HEADER,
     SIGNATURE_HEADER,
+    STANDARD_SIGNATURE_HEADER,
+    STANDARD_TIMESTAMP_HEADER,
     TIMESTAMP_HEADER,
+    endpoint_keys,
     get_endpoints,
 )
 from wagtail_clinic.webhooks.models import WebhookDelivery
+from wagtail_clinic.webhooks.signing import (
+    legacy_signature,
+    message_id,
+    standard_signature,
+)
 
 
 logger = logging.getLogger(__name__)
@@ -106,11 +113,8 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
-def signature(secret, timestamp, body):
-    """``sha256=<hex>``: HMAC-SHA256 of ``f"{timestamp}.{body}"`` with ``secret``."""
-    message = f"{timestamp}.".encode() + body
-    digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
+#: Deprecated name of ``signing.legacy_signature`` (the X-Clinic-Signature).
+signature = legacy_signature
 
 
 def encode_payload(payload):
@@ -127,7 +131,36 @@ def _clean_error(message, *secrets):
     return message[:MAX_ERROR_LENGTH]
 
 
-def _post(delivery, secret, timeout):
+def signed_headers(delivery, endpoint, body, timestamp):
+    """The headers of one attempt at ``delivery`` to ``endpoint``.
+
+    Standard Webhooks' ``webhook-id`` (the same on every retry),
+    ``webhook-timestamp`` (this attempt's) and ``webhook-signature`` (one
+    ``v1,`` entry per key: the secret's, then the previous secrets'), the
+    event, and while ``WEBHOOK_LEGACY_SIGNATURE`` is on the deprecated
+    ``X-Clinic-*`` headers.
+    """
+    msg_id = message_id(delivery.delivery_id)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": f"wagtail-clinic/{__version__}",
+        ID_HEADER: msg_id,
+        STANDARD_TIMESTAMP_HEADER: timestamp,
+        STANDARD_SIGNATURE_HEADER: standard_signature(
+            endpoint_keys(endpoint), msg_id, timestamp, body
+        ),
+        EVENT_HEADER: delivery.event,
+    }
+    if clinic_settings.WEBHOOK_LEGACY_SIGNATURE:
+        headers[DELIVERY_HEADER] = str(delivery.delivery_id)
+        headers[TIMESTAMP_HEADER] = timestamp
+        headers[SIGNATURE_HEADER] = legacy_signature(
+            endpoint["secret"], timestamp, body
+        )
+    return headers
+
+
+def _post(delivery, endpoint, timeout):
     """POST the delivery once; return ``(response code or None, error or "")``."""
     body = encode_payload(delivery.payload)
     timestamp = str(int(time.time()))
@@ -135,14 +168,7 @@ def _post(delivery, secret, timeout):
         delivery.url,
         data=body,
         method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": f"wagtail-clinic/{__version__}",
-            EVENT_HEADER: delivery.event,
-            DELIVERY_HEADER: str(delivery.delivery_id),
-            TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: signature(secret, timestamp, body),
-        },
+        headers=signed_headers(delivery, endpoint, body, timestamp),
     )
     try:
         with _opener.open(request, timeout=timeout) as response:
@@ -205,10 +231,15 @@ def _deliver(delivery_pk):
         )
         return delivery
 
-    code, error = _post(delivery, endpoint["secret"], timeout)
+    code, error = _post(delivery, endpoint, timeout)
     delivery.attempts += 1
     delivery.last_response_code = code
-    delivery.last_error = _clean_error(error, endpoint["secret"], delivery.url)
+    delivery.last_error = _clean_error(
+        error,
+        endpoint["secret"],
+        *endpoint.get("previous_secrets", []),
+        delivery.url,
+    )
     if not error:
         delivery.status = WebhookDelivery.Status.SUCCEEDED
         delivery.next_attempt_at = None

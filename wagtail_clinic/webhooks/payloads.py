@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from django.utils import timezone
 
 from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.preview.frontends import frontend_page_url
 from wagtail_clinic.serialisation.locations import (
     OWN_PARENT,
     affected_pages,
@@ -45,6 +46,13 @@ def wanted(page):
     return bool(get_endpoints()) and _page_model_wanted(page)
 
 
+def _public_url(page, location):
+    # The headless frontend's URL of the page when its site has one.
+    if location is None:
+        return None
+    return frontend_page_url(page) or location["url"]
+
+
 def _page_info(page, location):
     model = page.specific_class or type(page)
     site = None
@@ -60,7 +68,7 @@ def _page_info(page, location):
         "title": page.title,
         "slug": page.slug,
         "live": page.live,
-        "url": location["url"] if location else None,
+        "url": _public_url(page, location),
         "path": location["path"] if location else None,
         "site": site,
     }
@@ -142,10 +150,11 @@ def move_payload(page, url_path_before, parent_before):
     if total > max_paths:
         # At most max_paths referring pages were listed: count the others.
         total += max(0, showing_pages(page, parent=None).count() - max_paths)
-    old_location = _location(_with_url_path(page, url_path_before))
+    page_before = _with_url_path(page, url_path_before)
+    old_location = _location(page_before)
     previous = {
         "parent_id": parent_before.pk if parent_before is not None else None,
-        "url": old_location["url"] if old_location else None,
+        "url": _public_url(page_before, old_location),
         "path": old_location["path"] if old_location else None,
     }
     return build_payload(

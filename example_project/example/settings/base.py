@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "wagtail.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    # /sitemap.xml (urls.py); django.contrib.sitemaps has its template.
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -192,4 +195,13 @@ TASKS = {
 # WAGTAIL_CLINIC = {
 #     "INDEX_PAGE_SIZE": 12,
 #     "RENDITIONS": {"card": "fill-400x300"},
+#     # A headless frontend as the live view (docs/headless.md): "View live"
+#     # opens it, previews go to its draft route, Django redirects to it.
+#     "HEADLESS_FRONTENDS": {
+#         "default": {
+#             "url": "http://localhost:3000",
+#             "preview_url": "http://localhost:3000/api/draft",
+#             "redirect": False,
+#         },
+#     },
 # }
