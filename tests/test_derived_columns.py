@@ -11,8 +11,9 @@ import importlib
 
 from django.apps import apps
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from django_tasks import task_backends
 from wagtail.models import Locale
 
 from tests.utils import (
@@ -30,6 +31,8 @@ from wagtail_clinic.blocks.clinic import MassageTypesBlock
 from wagtail_clinic.blocks.raw import chosen_ids
 from wagtail_clinic.models import ConditionPage, MassageTypePage
 
+
+DUMMY_TASKS = "django_tasks.backends.dummy.DummyBackend"
 
 migration = importlib.import_module(
     "wagtail_clinic.migrations.0007_derived_conditions_and_review_columns"
@@ -125,15 +128,28 @@ class TestChosenMassageTypes(DerivedColumnsTestCase):
         self.assertFalse([q for q in queries if table in q["sql"]])
         self.assertEqual(helped(self.deep), [])
 
+    @override_settings(TASKS={"default": {"BACKEND": DUMMY_TASKS}})
     def test_the_cost_does_not_grow_with_the_number_chosen(self):
         article = make_condition_page(self.index, body=self.body([self.deep]))
+        backend = task_backends["default"]
+        previous = {self.deep.pk}
         for chosen in ([self.sports], [self.deep, self.sports, self.hot_stone]):
             article.body = self.body(chosen)
+            backend.clear()
             # Which massage types exist, which list the article, one delete
             # and one insert at most: per massage type model, not per page.
-            with CaptureQueriesContext(connection) as queries:
+            # Their summaries are counted by a task, after the commit.
+            with (
+                self.captureOnCommitCallbacks(execute=True),
+                CaptureQueriesContext(connection) as queries,
+            ):
                 article.record_chosen_massage_types()
             self.assertLessEqual(len(queries), 5, [q["sql"] for q in queries])
+            wanted = {page.pk for page in chosen}
+            (scheduled,) = backend.results
+            self.assertEqual(scheduled.task.name, "refresh_conditions_summaries")
+            self.assertEqual(scheduled.args, [sorted(previous ^ wanted)])
+            previous = wanted
         self.assertEqual(helped(self.hot_stone), [article.pk])
 
     def test_unknown_and_deleted_pages_are_left_out(self):

@@ -3,7 +3,7 @@
 ``ready()`` wires the app up, in this order: API v3 typing and mounting
 (before the Wagtail apps listed after us freeze the v3 schemas), the system
 checks, then the signal receivers (webhooks before the representation-cache
-invalidation, then the notifications). Its imports are inside ``ready()``:
+invalidation, the conditions summaries, then the notifications). Its imports are inside ``ready()``:
 this module is imported before the models exist, and each of them imports
 models.
 """
@@ -50,6 +50,11 @@ class WagtailClinicAppConfig(AppConfig):
         from wagtail_clinic.api import cache_invalidation
 
         cache_invalidation.connect_signals()
+
+        # Here: the conditions summaries' receivers import the page models.
+        from wagtail_clinic import summaries
+
+        summaries.connect_signals()
 
         # Here: notification receivers import models and create django-tasks tasks.
         from wagtail_clinic.booking import notifications as booking_notifications

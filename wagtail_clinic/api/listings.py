@@ -21,18 +21,16 @@ import re
 
 from datetime import date
 from functools import partial, reduce
-from operator import add, or_
+from operator import or_
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.decorators import decorate_view
 from pydantic import Field
-from wagtail.models import Page
 
 from wagtail_clinic.api.caching import api_cache, content_changed_at, set_last_modified
 from wagtail_clinic.api.locales import LOCALE_DESCRIPTION, requested_language
@@ -40,7 +38,7 @@ from wagtail_clinic.api.search import search_matches
 from wagtail_clinic.api.visibility import PublicScope, find_site, page_urls
 from wagtail_clinic.models.condition_summary import (
     EMBEDDED_CONDITIONS,
-    conditions_table,
+    ConditionsSummary,
 )
 from wagtail_clinic.models.pages import (
     AbstractConditionPage,
@@ -253,30 +251,50 @@ def conditions_listing_url(request, params):
     return f"{url}?"
 
 
-def public_conditions_count(scope, massage_types):
-    """An expression: how many live, public conditions (of ``scope``) a
-    massage type helps, counted by the database for the listed rows only
-    (a correlated subquery per massage type model, no extra query)."""
-    # The visible pages as one uncorrelated subquery that each massage
-    # type's rows are matched against (half the time of joining and
-    # filtering the pages per massage type on PostgreSQL at 5,000 articles).
-    visible = scope.pages(Page).values("pk")
-    counts = []
-    for model in massage_types:
-        through, source, target = conditions_table(model)
-        rows = (
-            through.objects.filter(**{f"{target}__in": visible, source: OuterRef("pk")})
-            .order_by()
-            .values(source)
-            .annotate(helped=Count("pk"))
-            .values("helped")
+def with_conditions_summary(queryset):
+    """``queryset`` of massage type pages, each with its stored
+    ``ConditionsSummary`` as ``conditions_count`` and ``shown_condition_ids``
+    (None when it has none yet): joined, no extra query."""
+    return queryset.annotate(
+        conditions_count=F("clinic_conditions_summary__count"),
+        shown_condition_ids=F("clinic_conditions_summary__condition_ids"),
+    )
+
+
+def attach_conditions_summaries(scope, condition_model, massage_types):
+    """Give the massage type pages of ``with_conditions_summary`` their
+    ``public_conditions`` (the first few by title), as ``massage_type_card``
+    shows them.
+
+    From the stored ``ConditionsSummary`` (counted when the articles change,
+    not here; computed now for a massage type that has none yet): one query
+    for the conditions it names, narrowed to the live, public ones of
+    ``scope`` (a summary that a queued refresh has not caught up with never
+    shows a draft or a private page).
+    """
+    missing = [page for page in massage_types if page.conditions_count is None]
+    for pk, summary in ConditionsSummary.refresh(missing).items():
+        page = next(page for page in missing if page.pk == pk)
+        page.conditions_count = summary.count
+        page.shown_condition_ids = summary.condition_ids
+    shown = {pk for page in massage_types for pk in page.shown_condition_ids}
+    conditions = {}
+    if shown:
+        conditions = (
+            scope.pages(condition_model)
+            .filter(pk__in=shown)
+            .only("title", "url_path", "path", "depth", "locale_id")
+            .in_bulk()
         )
-        counts.append(Coalesce(Subquery(rows), 0))
-    return reduce(add, counts) if counts else Value(0)
+    for page in massage_types:
+        page.public_conditions = [
+            conditions[pk] for pk in page.shown_condition_ids if pk in conditions
+        ]
 
 
-def paginate(request, scope, params, queryset, card):
-    """``{count, items}`` for one page of ``queryset``, as cards.
+def paginate(request, scope, params, queryset, card, prepare=None):
+    """``{count, items}`` for one page of ``queryset``, as cards;
+    ``prepare(pages)``, if given, is called with the page's pages first.
 
     An offset past the end gives no items without asking the database for
     it: SQLite and PostgreSQL reject offsets beyond 64 bits.
@@ -297,6 +315,8 @@ def paginate(request, scope, params, queryset, card):
     pages = []
     if params.offset < count:
         pages = list(queryset[params.offset : params.offset + limit])
+    if prepare is not None and pages:
+        prepare(pages)
     set_last_modified(
         request,
         *(page.last_published_at for page in pages),
@@ -414,25 +434,9 @@ def clinic_massage_type_list(
     # Only the concrete condition model the ``conditions`` field names can
     # be helped (a host's own condition subclasses cannot).
     conditions = scope.pages(helped_condition_model(massage_types))
-    conditions = conditions.defer_streamfields().order_by("title", "id")
-    # Only the first few conditions of each card: a sliced prefetch (one
-    # query, limited per massage type by the database).
-    queryset = (
-        pages_of_types(
-            massage_types,
-            "image",
-            Prefetch(
-                "conditions",
-                # Narrow rows: the database ranks every condition of these
-                # massage types, so only what a reference shows is selected.
-                conditions.only("title", "url_path", "path", "depth", "locale_id")[
-                    :EMBEDDED_CONDITIONS
-                ],
-                to_attr="public_conditions",
-            ),
-        )
+    queryset = with_conditions_summary(
+        pages_of_types(massage_types, "image")
         .filter(scope.q)
-        .annotate(conditions_count=public_conditions_count(scope, massage_types))
         .defer_streamfields()
         .order_by("title", "id")
     )
@@ -453,4 +457,5 @@ def clinic_massage_type_list(
     card = partial(
         massage_type_card, listing_url=conditions_listing_url(request, params)
     )
-    return paginate(request, scope, params, queryset, card)
+    prepare = partial(attach_conditions_summaries, scope, conditions.model)
+    return paginate(request, scope, params, queryset, card, prepare)

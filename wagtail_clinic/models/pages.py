@@ -67,10 +67,14 @@ from wagtail_clinic.models.api_fields import (
     TranslationsField,
 )
 from wagtail_clinic.models.condition_summary import (
+    EMBEDDED_CONDITIONS,
     FILTER_CONDITIONS,
     ConditionLinksField,
+    ConditionsSummary,
     conditions_table,
+    page_site_trees_q,
     prefixed_q,
+    schedule_refresh,
 )
 from wagtail_clinic.models.panels import ChoosingArticlesPanel
 from wagtail_clinic.models.sitemaps import SitemapMixin
@@ -638,6 +642,7 @@ class AbstractConditionPage(
             changed |= existing ^ wanted
         if changed:
             invalidate_pages(page_ids=changed)
+            schedule_refresh(changed)
 
     def _in_own_locale(self, model, pks):
         """Pks of the pages of ``model`` among ``pks``, each replaced by its
@@ -697,37 +702,60 @@ class AbstractMassageTypeIndexPage(AbstractClinicIndexPage):
         """All the massage types (``get_massage_types()``)."""
         return self.get_massage_types()
 
+    def summarise_conditions(self, limit=FILTER_CONDITIONS, private=None):
+        """``(count, ids)``: how many live, public conditions of this page's
+        site the massage types here help, and the ``limit`` that most of them
+        help, by title.
+
+        What ``ConditionsSummary`` stores for the filter: run when they
+        change, not when shown (two queries per massage type model, over
+        every article that chose them, and the view restrictions unless
+        ``private``, Wagtail's ``private_q()``, is given).
+        """
+        models = self._massage_type_models()
+        if not models:
+            return 0, []
+        condition_model = models[0]._meta.get_field("conditions").related_model
+        if private is None:
+            private = condition_model.objects.private_q()
+        visible = condition_model.objects.live_q() & ~private & page_site_trees_q(self)
+        helped = Counter()
+        count = 0
+        for model in models:
+            through, source, target = conditions_table(model)
+            rows = through.objects.filter(
+                prefixed_q(visible, f"{target}__"),
+                **{f"{source}__in": model.objects.child_of(self).values("pk")},
+            )
+            count += rows.values(target).distinct().count()
+            ranked = (
+                rows.values(target)
+                .annotate(helped=Count(source))
+                .order_by("-helped", f"{target}__title", target)[:limit]
+            )
+            for row in ranked:
+                helped[row[target]] += row["helped"]
+        return count, [pk for pk, _ in helped.most_common(limit)]
+
     def get_condition_choices(self, limit=FILTER_CONDITIONS):
         """The live, public conditions that the most massage types here help.
 
         At most ``limit`` of them (the filter's ``<select>`` stays the same
-        size whatever the number of articles), by title. The counting is
-        done by the database: one query per massage type model, plus the
-        view restrictions; ``get_listing`` still accepts any condition.
+        size whatever the number of articles), by title: those of the
+        stored ``ConditionsSummary`` that are still live and public (one
+        query for the summary, one for the view restrictions, one for the
+        pages); ``get_listing`` still accepts any condition.
         """
         models = self._massage_type_models()
         if not models:
             return Page.objects.none()
         condition_model = models[0]._meta.get_field("conditions").related_model
-        visible = Q(live=True) & ~condition_model.objects.private_q()
-        helped = Counter()
-        for model in models:
-            through, source, target = conditions_table(model)
-            rows = (
-                through.objects.filter(
-                    prefixed_q(visible, f"{target}__"),
-                    **{f"{source}__in": model.objects.child_of(self).values("pk")},
-                )
-                .values(target)
-                .annotate(helped=Count(source))
-                .order_by("-helped", f"{target}__title")[:limit]
-            )
-            for row in rows:
-                helped[row[target]] += row["helped"]
-        chosen = [pk for pk, _ in helped.most_common(limit)]
+        chosen = ConditionsSummary.of([self])[self.pk].condition_ids[:limit]
         return (
-            condition_model.objects.filter(pk__in=chosen)
-            .order_by("title")
+            condition_model.objects.live()
+            .public()
+            .filter(pk__in=chosen)
+            .order_by("title", "pk")
             .only("pk", "title", "slug", "condition_name")
         )
 
@@ -932,6 +960,31 @@ class AbstractMassageTypePage(
     def session_lengths_list(self):
         """Session lengths in minutes, as integers."""
         return [int(n) for n in self.session_lengths.split(",") if n.strip()]
+
+    def summarise_conditions(self, limit=EMBEDDED_CONDITIONS, private=None):
+        """``(count, ids)``: how many live, public conditions of this page's
+        site and locale it helps, and the first ``limit`` of them by title.
+
+        What ``ConditionsSummary`` stores: run when they change, not when
+        shown (two queries, over every article that chose this massage
+        type, and the view restrictions unless ``private``, Wagtail's
+        ``private_q()``, is given).
+        """
+        through, source, target = conditions_table(type(self))
+        condition_model = type(self)._meta.get_field("conditions").related_model
+        if private is None:
+            private = condition_model.objects.private_q()
+        visible = (
+            condition_model.objects.live_q()
+            & ~private
+            & Q(locale_id=self.locale_id)
+            & page_site_trees_q(self)
+        )
+        rows = through.objects.filter(
+            prefixed_q(visible, f"{target}__"), **{source: self.pk}
+        )
+        first = rows.order_by(f"{target}__title", target).values_list(target, flat=True)
+        return rows.count(), list(first[:limit])
 
 
 class MassageTypePage(AbstractMassageTypePage):
