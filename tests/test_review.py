@@ -400,6 +400,18 @@ class TestReport(ReportTestCase):
             ["Never reviewed article", "Overdue article", "Overdue elsewhere"],
         )
 
+    def test_the_oldest_article_first_among_those_due_the_same_day(self):
+        # "Zebra" was written before "Aardvark": by page id, not by title, so
+        # that the due date index gives the first page without a sort.
+        zebra = make_condition_page(self.index, title="Zebra ache", slug="zebra")
+        aardvark = make_condition_page(self.index, title="Aardvark ache", slug="aa")
+        listed = [page.pk for page in self.client.get(self.url).context["object_list"]]
+        never = [self.never.pk, zebra.pk, aardvark.pk]
+        self.assertEqual(listed[:3], never)
+        unsourced_last = self.client.get(self.url, {"ordering": "-next_review_due"})
+        listed = [page.pk for page in unsourced_last.context["object_list"]]
+        self.assertEqual(listed[-3:], never)
+
     def test_columns(self):
         response = self.client.get(self.url)
         rows = {page.title: page for page in response.context["object_list"]}

@@ -257,17 +257,21 @@ class MedicalReviewReportView(ReportView):
         )
 
     def order_queryset(self, queryset):
-        """By due date: never-reviewed first, then the most overdue."""
+        """By due date: never-reviewed first, then the most overdue; the
+        oldest article first among those due the same day."""
         ordering = self.ordering
         if ordering in ("next_review_due", "-next_review_due"):
             # Never-reviewed articles (no date) first, then the most overdue.
+            # Ties by page id, not title: the due date index (which ends in
+            # the row id) then gives the first page of the report in order,
+            # without sorting every never-reviewed article.
             due = F("next_review_due")
             order = (
                 due.asc(nulls_first=True)
                 if ordering == "next_review_due"
                 else due.desc(nulls_last=True)
             )
-            return queryset.order_by(order, "title", "pk")
+            return queryset.order_by(order, "pk")
         return super().order_queryset(queryset)
 
     def decorate_paginated_queryset(self, object_list):
