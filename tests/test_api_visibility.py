@@ -167,6 +167,7 @@ class VisibilityTreeMixin:
             "/api/v2/pages/?limit=50",
             "/api/v2/pages/?limit=50&fields=*",
             "/api/v2/pages/?type=wagtail_clinic.ConditionPage&fields=*&limit=50",
+            "/api/v2/pages/?type=wagtail_clinic.MassageTypePage&fields=*&limit=50",
             "/api/v3/pages/?limit=50",
             "/api/v3/pages/?type=wagtail_clinic.ConditionPage&limit=50",
             f"{API}/conditions/?limit=50",
@@ -248,6 +249,8 @@ class TestAnonymousVisibility(VisibilityTreeMixin, TestCase):
                     response = self.client.get(url, follow=True)
                     self.assertEqual(response.status_code, 200)
                     self.assertEqual(response.json()["id"], page.pk)
+                    # Nor what they embed: a massage type's conditions.
+                    self.assert_no_secret(response, url)
 
     def test_a_live_page_with_a_newer_draft_shows_the_live_content(self):
         for url in [*self.detail_urls(self.with_draft), *self.listing_urls()]:

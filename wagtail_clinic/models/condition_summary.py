@@ -35,7 +35,7 @@ from wagtail_clinic.models.api_fields import ClinicField
 from wagtail_clinic.serialisation.cache import cached_representation, invalidate_pages
 from wagtail_clinic.serialisation.representations import page_representation
 from wagtail_clinic.serialisation.schemas import ClinicPageLink
-from wagtail_clinic.serialisation.translations import in_locale_bulk
+from wagtail_clinic.serialisation.translations import in_locale_bulk, public_q
 
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "ConditionLinksField",
     "ConditionsSummary",
     "conditions_table",
+    "page_site_root_paths",
     "page_site_trees_q",
     "prefixed_q",
     "refresh_conditions_summaries",
@@ -95,14 +96,18 @@ def site_trees_q(site, prefix=""):
     return _url_path_prefixes_q(roots, prefix)
 
 
-def page_site_trees_q(page, prefix=""):
-    """``site_trees_q`` of the site (or sites) ``page`` is in, found in
-    Wagtail's cached site root paths (no query); no page when it is in none."""
+def page_site_root_paths(page):
+    """The ``url_path`` of the root of the site (or sites) ``page`` is in and
+    of its translations, from Wagtail's cached site root paths (no query)."""
     roots = Site.get_site_root_paths()
     sites = {root.site_id for root in roots if page.url_path.startswith(root.root_path)}
-    return _url_path_prefixes_q(
-        [root.root_path for root in roots if root.site_id in sites], prefix
-    )
+    return [root.root_path for root in roots if root.site_id in sites]
+
+
+def page_site_trees_q(page, prefix=""):
+    """``site_trees_q`` of the site (or sites) ``page`` is in (no query); no
+    page when it is in none."""
+    return _url_path_prefixes_q(page_site_root_paths(page), prefix)
 
 
 def _url_path_prefixes_q(paths, prefix):
@@ -128,8 +133,9 @@ def _by_title(page):
 
 
 class ConditionLinksField(ClinicField):
-    """The first ``EMBEDDED_CONDITIONS`` live conditions of a massage type,
-    by title, as ``ClinicPageLink`` (API v2 and v3 detail).
+    """The first ``EMBEDDED_CONDITIONS`` live, public conditions of a
+    massage type's site, by title, as ``ClinicPageLink`` (API v2 and v3
+    detail).
 
     Bounded: the full list is the clinic conditions listing filtered by the
     massage type (``/api/v3/clinic/conditions/?massage_type=<id>``). Two
@@ -153,25 +159,33 @@ class ConditionLinksField(ClinicField):
         return f"_first_live_{self.relation}"
 
     def _first(self, queryset):
+        # Live and public (a subquery, no query for the view restrictions).
         return (
-            queryset.live().defer_streamfields().order_by("title", "pk")[: self.limit]
+            queryset.live()
+            .filter(public_q())
+            .defer_streamfields()
+            .order_by("title", "pk")[: self.limit]
         )
 
     def listing_prefetches(self, model):
-        """The first live conditions of every page of the listing, at once."""
+        """The first live, public conditions of every page of the listing, at once."""
         field = model._meta.get_field(self.relation)
         queryset = self._first(field.related_model.objects.all())
         return [Prefetch(self.relation, queryset=queryset, to_attr=self._attr)]
 
     @cached_representation
     def to_representation(self, value) -> list[ClinicPageLink]:
-        """The first live conditions, by title."""
+        """The first live, public conditions of its site, by title."""
         pages = getattr(value, self._attr, None)
         if pages is None:
             pages = list(self._first(getattr(value, self.relation).all()))
         # Chosen pages in the page's own locale (their translation, else the
         # default locale's): one query, none when all are in it already.
         pages = in_locale_bulk(pages, getattr(value, "locale_id", None))
+        # Only those of the massage type's own site (its site root paths are
+        # cached: no query).
+        roots = tuple(page_site_root_paths(value))
+        pages = [page for page in pages if page.url_path.startswith(roots)]
         pages = sorted(dict.fromkeys(pages), key=_by_title)
         prefetch_card_images(pages)
         return [page_representation(page, self.request) for page in pages]

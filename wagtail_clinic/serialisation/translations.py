@@ -201,7 +201,7 @@ def localized_in_bulk(queryset, ids, locale):
         Q(locale_id=locale_id) | Q(locale__language_code=default_code)
     )
     if issubclass(model, Page):
-        wanted &= _public_q()
+        wanted &= public_q()
     rows = list(
         queryset.filter(Q(pk__in=ids) | wanted).annotate(
             _clinic_language=F("locale__language_code")
@@ -267,7 +267,7 @@ def in_locale(obj, locale):
     return in_locale_bulk([obj], locale)[0]
 
 
-def _public_q():
+def public_q():
     """Pages with no view restriction on themselves or an ancestor (a subquery)."""
     restricted = PageViewRestriction.objects.annotate(
         _path_length=Length("page__path")
@@ -287,7 +287,7 @@ def live_translations(page):
         return []
     rows = (
         Page.objects.filter(translation_key=page.translation_key)
-        .filter(Q(pk=page.pk) | (Q(live=True) & _public_q()))
+        .filter(Q(pk=page.pk) | (Q(live=True) & public_q()))
         .select_related("locale")
         .only(
             "id",
