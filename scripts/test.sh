@@ -17,7 +17,9 @@
 #      Wagtail 8) combinations, each where its interpreter is found (skipped
 #      with SKIP_MATRIX=1),
 #   8. runs scripts/cluster.sh --short (PostgreSQL, Redis, two gunicorns, a
-#      task worker and Varnish on loopback; skipped with SKIP_CLUSTER=1).
+#      task worker and Varnish on loopback; skipped with SKIP_CLUSTER=1),
+#   9. runs the scale benchmark's short mode (benchmarks/scale.py --short,
+#      through tests/test_benchmark_scale.py; skipped with SKIP_SCALE=1).
 #
 # Extra arguments go to pytest on both runs, e.g. ./scripts/test.sh -k blocks
 # or ./scripts/test.sh -m "not browser" (skips the Chromium tests).
@@ -189,4 +191,18 @@ if [ "${SKIP_CLUSTER:-0}" = "1" ]; then
 else
     banner "Cluster (scripts/cluster.sh --short)"
     bash scripts/cluster.sh --short
+fi
+
+# The scale benchmark's short mode (benchmarks/scale.py --short, 100 and 300
+# articles on SQLite, and --short --hit-rate with gunicorn and Redis): that
+# the generator and every row still work, in about a minute; the figures
+# themselves are recorded by the full runs (benchmarks/README.md).
+# SKIP_SCALE=1 skips it.
+if [ "${SKIP_SCALE:-0}" = "1" ]; then
+    banner "Scale benchmark, short mode (skipped: SKIP_SCALE=1)"
+else
+    banner "Scale benchmark, short mode (tests/test_benchmark_scale.py)"
+    run_pytest env -u DATABASE_ENGINE DJANGO_SETTINGS_MODULE=tests.settings \
+        WAGTAIL_CLINIC_RUN_SCALE_BENCH=1 \
+        .venv/bin/python -m pytest -m load tests/test_benchmark_scale.py -rs
 fi
