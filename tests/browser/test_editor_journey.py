@@ -188,10 +188,23 @@ def list_items(block):
 
 
 def add_list_item(block):
-    """Add an item at the end of the list inside ``block``; return it."""
+    """Add an item at the end of the list inside ``block``; return it.
+
+    On a loaded machine the click can land before the list's script has
+    wired the button up: nothing is added then, and the click is repeated
+    (never once an item was added).
+    """
     items = list_items(block)
     count = items.count()
-    block.get_by_role("button", name="Add", exact=True).last.click()
+    button = block.get_by_role("button", name="Add", exact=True).last
+    for _attempt in range(3):
+        button.click()
+        try:
+            expect(items).to_have_count(count + 1, timeout=5_000)
+            break
+        except AssertionError:
+            if items.count() != count:
+                raise
     expect(items).to_have_count(count + 1)
     return items.nth(count)
 
