@@ -272,11 +272,10 @@ def attach_conditions_summaries(scope, condition_model, massage_types):
     ``scope`` (a summary that a queued refresh has not caught up with never
     shows a draft or a private page).
     """
-    missing = [page for page in massage_types if page.conditions_count is None]
-    for pk, summary in ConditionsSummary.refresh(missing).items():
-        page = next(page for page in missing if page.pk == pk)
-        page.conditions_count = summary.count
-        page.shown_condition_ids = summary.condition_ids
+    missing = {page.pk: page for page in massage_types if page.conditions_count is None}
+    for pk, summary in ConditionsSummary.refresh(list(missing.values())).items():
+        missing[pk].conditions_count = summary.count
+        missing[pk].shown_condition_ids = summary.condition_ids
     shown = {pk for page in massage_types for pk in page.shown_condition_ids}
     conditions = {}
     if shown:

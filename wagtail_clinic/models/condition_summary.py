@@ -258,22 +258,17 @@ class ConditionsSummary(models.Model):
         summaries, changed = {}, []
         for page in pages:
             count, ids = page.summarise_conditions(private=private)
-            summary = stored.get(page.pk) or cls(page_id=page.pk)
-            if summary.pk in stored and (summary.count, summary.condition_ids) == (
-                count,
-                ids,
-            ):
-                summaries[page.pk] = summary
-                continue
-            summary.count, summary.condition_ids = count, ids
-            if summary.pk in stored:
-                summary.save(update_fields=["count", "condition_ids", "refreshed_at"])
-            else:
+            summary = stored.get(page.pk)
+            if summary is None:
                 summary, _created = cls.objects.update_or_create(
                     page_id=page.pk, defaults={"count": count, "condition_ids": ids}
                 )
+                changed.append(page.pk)
+            elif (summary.count, summary.condition_ids) != (count, ids):
+                summary.count, summary.condition_ids = count, ids
+                summary.save(update_fields=["count", "condition_ids", "refreshed_at"])
+                changed.append(page.pk)
             summaries[page.pk] = summary
-            changed.append(page.pk)
         if changed:
             invalidate_pages(page_ids=changed)
         return summaries
