@@ -522,6 +522,8 @@ class TestPayloadQueries(TestCase):
         return len(queries), payload
 
     def test_flat(self):
+        """The parent, the pages choosing it (one relation: the reference
+        index) and the listed pages: three queries, however many choose it."""
         for max_paths in (2, 100):
             with (
                 self.subTest(max_paths=max_paths),
@@ -530,15 +532,24 @@ class TestPayloadQueries(TestCase):
                 few, few_payload = self.count_queries(self.few)
                 many, many_payload = self.count_queries(self.many)
                 self.assertEqual(few_payload["paths_total"], 5)
-                self.assertEqual(many_payload["paths_total"], 32)
                 self.assertLessEqual(len(many_payload["paths"]), max_paths)
-                if max_paths == 2:
-                    self.assertEqual(many, few)
-                    self.assertLessEqual(few, 3)
-                else:
-                    # Not cut: no count query either way.
-                    self.assertEqual(many, few)
-                    self.assertLessEqual(few, 2)
+                self.assertEqual(many, few)
+                self.assertLessEqual(few, 3)
+
+    def test_the_count_is_exact_up_to_ten_times_the_listed_paths(self):
+        with override_settings(WAGTAIL_CLINIC={"WEBHOOK_MAX_PATHS": 100}):
+            payload = payloads.page_payload("page.published", self.many)
+        # The page, its index and the 30 articles.
+        self.assertEqual(payload["paths_total"], 32)
+        self.assertIs(payload["purge_all"], False)
+
+    def test_past_ten_times_the_listed_paths_the_count_stops(self):
+        with override_settings(WAGTAIL_CLINIC={"WEBHOOK_MAX_PATHS": 2}):
+            payload = payloads.page_payload("page.published", self.many)
+        # Counting stopped after 20 articles: a lower bound of the 32.
+        self.assertEqual(payload["paths_total"], 22)
+        self.assertIs(payload["purge_all"], True)
+        self.assertEqual(payload["paths"], ["/massage/many/", "/massage/"])
 
 
 class TestFailures(WebhookTestCase):

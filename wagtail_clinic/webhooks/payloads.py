@@ -8,8 +8,9 @@ edge-cache purge (``wagtail_clinic.frontend_cache``) and the API's
 
 A payload lists at most ``WEBHOOK_MAX_PATHS`` paths, whatever the number of
 pages showing the page (a massage type chosen by 5,000 articles): past it,
-``purge_all`` is true, ``paths_total`` says how many there are and
-``paths_url`` lists them all, page by page. Building it costs the same
+``purge_all`` is true, ``paths_total`` says how many there are (exact up
+to ten times the maximum, a lower bound past it) and ``paths_url`` lists
+them all, page by page. Building it costs the same
 queries and time at 100 and at 5,000 pages.
 """
 

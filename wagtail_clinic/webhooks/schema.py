@@ -81,7 +81,13 @@ class _Payload(BaseModel):
             "live pages showing it; at most WEBHOOK_MAX_PATHS."
         )
     )
-    paths_total: int = Field(ge=0, description="How many paths there are in all.")
+    paths_total: int = Field(
+        ge=0,
+        description=(
+            "How many paths there are in all, exact up to ten times "
+            "WEBHOOK_MAX_PATHS; past that a lower bound (purge_all is true)."
+        ),
+    )
     purge_all: bool = Field(
         description="True when paths_total is more than paths lists."
     )
