@@ -34,7 +34,7 @@ from pydantic import Field
 
 from wagtail_clinic.api.caching import api_cache, content_changed_at, set_last_modified
 from wagtail_clinic.api.locales import LOCALE_DESCRIPTION, requested_language
-from wagtail_clinic.api.search import search_matches, search_page
+from wagtail_clinic.api.search import search_page
 from wagtail_clinic.api.visibility import PublicScope, find_site, page_urls
 from wagtail_clinic.models.condition_summary import (
     EMBEDDED_CONDITIONS,
@@ -309,8 +309,10 @@ def paginate(request, scope, params, queryset, card, prepare=None):
         # Plain words only: the typed text never reaches the database's
         # full-text syntax (a lone " was a 500 on SQLite).
         words = search_query(params.search)
-        queryset = search_matches(queryset, words) if words else queryset.none()
-        count, pages = search_page(queryset, params.offset, limit)
+        if words:
+            count, pages = search_page(queryset, words, params.offset, limit)
+        else:
+            count, pages = 0, []
     else:
         count = queryset.count()
         pages = []

@@ -13,12 +13,13 @@ only the requested page of results is loaded:
   (Wagtail's own search matches ``title || body``, which no index serves),
   and :func:`search_page` makes the planner use them even when most
   entries match. At 5,000 matching articles a page of 20 cards took 80 ms
-  with Wagtail's search, 35 ms through the index, 28 ms ordering the
-  matches' ids alone (100 articles: 20 ms; benchmarks/RESULTS.md).
-* **SQLite** (FTS5): a subquery of page ids searched over ``Page`` rather
-  than one page type: with an index entry lookup for a single content type,
-  SQLite's query planner re-ran the FTS5 match once per index entry of that
-  type (the count alone took 164 ms at 5,000 articles; 17 ms this way).
+  with Wagtail's search, 25-31 ms this way (100 articles: 19 ms;
+  benchmarks/RESULTS.md).
+* **SQLite** (FTS5): the backend's own MATCH expression, the matching index
+  entries found by rowid and narrowed to the model's content types (not
+  Wagtail's search of the queryset: with an index entry lookup for a single
+  content type, SQLite re-ran the FTS5 match once per index entry of that
+  type, 164 ms for the count at 5,000 articles).
 * Elsewhere (Elasticsearch, OpenSearch…): the backend's own search of the
   queryset, which it counts and slices itself.
 """
@@ -28,9 +29,8 @@ import contextlib
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import F, IntegerField, Q
+from django.db.models import Count, F, IntegerField, Q, Window
 from django.db.models.functions import Cast
-from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 from wagtail.search.query import PlainText
@@ -49,6 +49,46 @@ def _content_types(model):
     return list(ContentType.objects.get_for_models(*models).values())
 
 
+def _entries_of(model):
+    """The search index entries of ``model`` and its subclasses.
+
+    "+ 0": the content type is a condition, not an index to search, so that
+    the planner starts from the full-text match.
+    """
+    types = [kind.pk for kind in _content_types(model)]
+    return IndexEntry.objects.alias(entry_type=F("content_type_id") + 0).filter(
+        entry_type__in=types
+    )
+
+
+def _page_ids(entries):
+    """The page ids of ``entries`` (a subquery; the index stores text ids)."""
+    return entries.values(page_id=Cast("object_id", IntegerField()))
+
+
+def _sqlite_matches(backend, queryset, words):
+    """``queryset`` narrowed with the SQLite backend's FTS5 match, or None
+    when the backend is not the SQLite one."""
+    compiler_class = getattr(backend, "query_compiler_class", None)
+    fields = getattr(compiler_class, "FTS_TABLE_FIELDS", None)
+    if fields is None:
+        return None
+    # Only importable with SQLite's FTS5 (its model exists only then).
+    from wagtail.search.backends.database.sqlite.query import (
+        MatchExpression,
+        normalize,
+    )
+    from wagtail.search.models import SQLiteFTSIndexEntry
+
+    query = PlainText(words, operator="and")
+    compiler = compiler_class(queryset, query, order_by_relevance=False)
+    match = MatchExpression(fields, compiler.build_search_query(normalize(query)))
+    rows = SQLiteFTSIndexEntry.objects.filter(match).values("index_entry_id")
+    return queryset.filter(
+        pk__in=_page_ids(_entries_of(queryset.model).filter(pk__in=rows))
+    )
+
+
 def _postgres_matches(backend, queryset, words):
     """``queryset`` narrowed with the PostgreSQL backend's tsquery, or None
     when the backend is not the PostgreSQL one."""
@@ -61,19 +101,11 @@ def _postgres_matches(backend, queryset, words):
     tsquery = compiler.build_tsquery(query, config=backend.config)
     if tsquery is None:
         return queryset.none()
-    # "+ 0": the content type is a condition, not an index to search, so
-    # that each vector's GIN index is the only one the planner may use.
-    entries = IndexEntry.objects.alias(entry_type=F("content_type_id") + 0).filter(
-        entry_type__in=[kind.pk for kind in _content_types(queryset.model)]
-    )
-
-    def matching(**vector):
-        return entries.filter(**vector).values(
-            page_id=Cast("object_id", IntegerField())
-        )
-
+    # Each vector on its own, so that each can use its GIN index.
+    entries = _entries_of(queryset.model)
     return queryset.filter(
-        Q(pk__in=matching(title=tsquery)) | Q(pk__in=matching(body=tsquery))
+        Q(pk__in=_page_ids(entries.filter(title=tsquery)))
+        | Q(pk__in=_page_ids(entries.filter(body=tsquery)))
     )
 
 
@@ -91,10 +123,9 @@ def search_matches(queryset, words):
         if narrowed is not None:
             return narrowed
     if connection.vendor == "sqlite":
-        results = backend.search(words, Page.objects.all(), order_by_relevance=False)
-        matching = getattr(results, "get_queryset", None)
-        if matching is not None:  # A database backend: a lazy queryset.
-            return queryset.filter(pk__in=matching().values("pk"))
+        narrowed = _sqlite_matches(backend, queryset, words)
+        if narrowed is not None:
+            return narrowed
     return queryset.search(words, order_by_relevance=False)
 
 
@@ -118,21 +149,24 @@ def _index_plan():
         yield
 
 
-def search_page(queryset, offset, limit):
-    """``(count, pages)``: how many pages ``queryset`` (narrowed by
-    :func:`search_matches`) holds, and ``pages[offset:offset + limit]``.
+def search_page(queryset, words, offset, limit):
+    """``(count, pages)``: how many pages of ``queryset`` match ``words``
+    (:func:`search_matches`), and ``matches[offset:offset + limit]``.
 
-    On PostgreSQL through the search index (see ``_index_plan``), and the
-    matches are ordered on their ids alone before the page's rows are
-    loaded: sorting 5,000 whole rows took 15 ms of a 35 ms request. An
-    offset past the end gives no pages without asking the database for it.
+    One query counts the matches and orders their ids (a window count), a
+    second loads the page's rows by id, without searching again; on
+    PostgreSQL through the search index (see ``_index_plan``). An offset
+    past the end gives no pages.
     """
+    matches = search_matches(queryset, words)
     with _index_plan():
-        count = queryset.count()
-        if offset >= count:
-            return count, []
-        if connection.vendor != "postgresql":
-            return count, list(queryset[offset : offset + limit])
-        ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+        rows = list(
+            matches.annotate(matches_total=Window(Count("pk"))).values_list(
+                "pk", "matches_total"
+            )[offset : offset + limit]
+        )
+        if not rows:
+            return (matches.count() if offset else 0), []
+        ids = [pk for pk, _total in rows]
         found = queryset.order_by().filter(pk__in=ids).in_bulk()
-        return count, [found[pk] for pk in ids if pk in found]
+    return rows[0][1], [found[pk] for pk in ids if pk in found]
