@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 from django.utils import translation
 from wagtail import urls as wagtail_urls
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from tests.settings import MIDDLEWARE
@@ -232,6 +232,18 @@ class TestTranslationHelpers(FrenchArticleTestCase):
             [(locale.language_code, page.pk) for locale, page in pairs],
             [("en", self.article.pk), ("fr", self.fr_article.pk)],
         )
+
+    def test_live_translations_are_loaded_once_per_page_instance(self):
+        # The hreflang links and a language switcher share the one query.
+        with self.assertNumQueries(1):
+            first = live_translations(self.article)
+            again = live_translations(self.article)
+        self.assertEqual(again, first)
+        again.clear()  # A copy: callers cannot change what is kept.
+        self.assertEqual(len(live_translations(self.article)), 2)
+        fresh = Page.objects.get(pk=self.article.pk)
+        with self.assertNumQueries(1):
+            live_translations(fresh)
 
     def test_active_and_default_locale_are_cached(self):
         with translation.override("fr"):

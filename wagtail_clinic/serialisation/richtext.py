@@ -65,7 +65,7 @@ def _load_linked_pages(html, pages, locale):
 
     ``pages`` (loaded already, by pk, and in ``locale`` or its fallback
     already) cost no query and are used as given; the others are loaded
-    like Wagtail's ``PageLinkHandler`` does (two queries) and moved to
+    as their specific classes from their base rows (one query) and moved to
     ``locale`` in bulk (one query per page type, only for those in another
     locale). Missing pages map to None.
     """
@@ -74,7 +74,8 @@ def _load_linked_pages(html, pages, locale):
     unknown = {pk for pk in linked if pk not in by_id}
     numeric = [int(pk) for pk in unknown if pk.isdigit()]
     if numeric:
-        loaded = Page.objects.filter(id__in=numeric).defer_streamfields().specific()
+        # Their specific classes (for their URLs), from the base rows only.
+        loaded = Page.objects.filter(id__in=numeric).specific(defer=True)
         by_id.update((str(page.pk), page) for page in loaded)
     if locale is not None:
         # Known pages are shown as given (the choosers moved them already).

@@ -275,6 +275,10 @@ def public_q():
     return ~Exists(restricted)
 
 
+#: Where ``live_translations`` keeps its answer on a page instance.
+_TRANSLATIONS_ATTR = "_clinic_live_translations"
+
+
 def live_translations(page):
     """The live, public translations of ``page``, itself included, in one query.
 
@@ -282,9 +286,21 @@ def live_translations(page):
     itself is listed (even as a draft, e.g. in a preview), the others are
     plain ``Page`` objects (enough for their URLs). The locales come in the
     same query. Empty when translations are off or ``page`` is unsaved.
+
+    Kept on the page instance: the hreflang links and a language switcher
+    rendering the same page share the one query.
     """
     if not i18n_enabled() or page.pk is None:
         return []
+    memo = page.__dict__.get(_TRANSLATIONS_ATTR)
+    if memo is not None and memo[0] == page.pk:
+        return list(memo[1])
+    found = _load_live_translations(page)
+    page.__dict__[_TRANSLATIONS_ATTR] = (page.pk, found)
+    return list(found)
+
+
+def _load_live_translations(page):
     rows = (
         Page.objects.filter(translation_key=page.translation_key)
         .filter(Q(pk=page.pk) | (Q(live=True) & public_q()))
