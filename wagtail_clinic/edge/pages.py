@@ -35,6 +35,7 @@ __all__ = [
     "PRIVATE",
     "PUBLIC",
     "EdgeCacheMixin",
+    "body_left_out",
     "edge_cache_state",
     "edge_forms_middleware_installed",
     "mark_private",
@@ -129,6 +130,10 @@ def _check_rendered(request, response):
     return response
 
 
+#: Set on a page while ``_body_left_out`` runs.
+_LEFT_OUT_ATTR = "_clinic_body_left_out"
+
+
 @contextlib.contextmanager
 def _body_left_out(page):
     """While inside: ``page.body`` is empty (it is put back on leaving)."""
@@ -137,10 +142,18 @@ def _body_left_out(page):
         yield
         return
     page.__dict__["body"] = StreamValue(body.stream_block, [])
+    page.__dict__[_LEFT_OUT_ATTR] = True
     try:
         yield
     finally:
         page.__dict__["body"] = body
+        del page.__dict__[_LEFT_OUT_ATTR]
+
+
+def body_left_out(page):
+    """Whether ``page``'s context is being prepared without its body (the
+    HTML built from it is cached): nothing it shows needs loading."""
+    return page.__dict__.get(_LEFT_OUT_ATTR, False)
 
 
 class EdgeCacheMixin:

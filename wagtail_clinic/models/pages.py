@@ -25,6 +25,7 @@ from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -56,7 +57,7 @@ from wagtail_clinic.blocks.streams import (
 from wagtail_clinic.blocks.text import CountedTextarea
 from wagtail_clinic.comments.mixins import CommentsMixin
 from wagtail_clinic.conf import clinic_settings
-from wagtail_clinic.edge.pages import EdgeCacheMixin
+from wagtail_clinic.edge.pages import EdgeCacheMixin, body_left_out
 from wagtail_clinic.fields import ClinicStreamField
 from wagtail_clinic.models.api_fields import (
     IntegerListField,
@@ -92,7 +93,10 @@ from wagtail_clinic.structured_data.entities import (
     massage_type_page_entities,
 )
 from wagtail_clinic.structured_data.fields import StructuredDataField
-from wagtail_clinic.structured_data.mixins import StructuredDataMixin
+from wagtail_clinic.structured_data.mixins import (
+    StructuredDataMixin,
+    specific_with_shown_objects,
+)
 
 
 INTRO_FEATURES = ["bold", "italic", "link"]
@@ -296,8 +300,10 @@ class ArticleContextMixin:
         )
         with loading_page_body(self, known_clinics) as loaded:
             # The page's own image (meta tags, JSON-LD, hero) with the rest,
-            # when it is loaded (not when the HTML built from it is cached).
-            defer_renditions(loaded_foreign_keys(self, ("image", "hero_image")))
+            # when it is loaded and shown (not when the HTML built from it
+            # is cached).
+            if not body_left_out(self):
+                defer_renditions(loaded_foreign_keys(self, ("image", "hero_image")))
             for _child in self.body:
                 pass
         # Links to the pages the body chose cost no query.
@@ -343,6 +349,20 @@ class AbstractClinicIndexPage(
         request's query (as the massage-type index does).
         """
         return self.get_listed_pages(), {}
+
+    def route(self, request, path_components):
+        """Wagtail's routing, with the child page's hero image and reviewer
+        loaded with its specific row (``specific_with_shown_objects``): its
+        meta tags and structured data then load none."""
+        if not path_components:
+            return super().route(request, path_components)
+        try:
+            subpage = self.get_children().get(slug=path_components[0])
+        except Page.DoesNotExist as error:
+            raise Http404 from error
+        # Treebeard's get_parent() (and the breadcrumb trail) reuse it.
+        subpage._cached_parent_obj = self
+        return specific_with_shown_objects(subpage).route(request, path_components[1:])
 
     def paginate(self, request, queryset):
         """The ``?page=`` page of ``queryset``, ``INDEX_PAGE_SIZE`` items long."""

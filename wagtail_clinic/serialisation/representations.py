@@ -503,6 +503,25 @@ def page_ancestors(page):
     return memo["ancestors"]
 
 
+def trail_ancestors(page):
+    """``page``'s ancestors below the tree root (root first), for a
+    breadcrumb trail.
+
+    No query when Wagtail's routing reached ``page`` from its site's root
+    page at depth 2: each page it passed through is noted on the next as its
+    parent (treebeard's ``_cached_parent_obj``). Otherwise
+    ``page_ancestors``.
+    """
+    chain = []
+    node = page.__dict__.get("_cached_parent_obj")
+    while node is not None and node.depth > 1:
+        chain.append(node)
+        node = node.__dict__.get("_cached_parent_obj")
+    if chain and chain[-1].depth == 2 and "ancestors" not in page_memo(page):
+        return chain[::-1]
+    return [ancestor for ancestor in page_ancestors(page) if ancestor.depth > 1]
+
+
 def remember_ancestors(pages):
     """Load the ancestors of ``pages`` in one query, for ``page_ancestors``.
 

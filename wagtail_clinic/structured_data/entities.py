@@ -43,10 +43,10 @@ from wagtail_clinic.serialisation.representations import (
     absolute_url,
     clinic_with_hours,
     meta_description,
-    page_ancestors,
     page_image,
     plain_text,
     site_clinic_settings,
+    trail_ancestors,
 )
 from wagtail_clinic.serialisation.site import (
     get_clinic_settings,
@@ -401,7 +401,7 @@ def breadcrumb_entity(ld):
     page = ld.page
     if page.pk is None or not page.path:
         return None  # A preview of a page that does not exist yet.
-    trail = [a for a in page_ancestors(page) if a.depth > 1] + [page]
+    trail = [*trail_ancestors(page), page]
     items = []
     for crumb in trail:
         url = crumb.get_full_url(ld.request)
