@@ -25,7 +25,6 @@ from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Q
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -93,10 +92,7 @@ from wagtail_clinic.structured_data.entities import (
     massage_type_page_entities,
 )
 from wagtail_clinic.structured_data.fields import StructuredDataField
-from wagtail_clinic.structured_data.mixins import (
-    StructuredDataMixin,
-    specific_with_shown_objects,
-)
+from wagtail_clinic.structured_data.mixins import StructuredDataMixin
 
 
 INTRO_FEATURES = ["bold", "italic", "link"]
@@ -349,20 +345,6 @@ class AbstractClinicIndexPage(
         request's query (as the massage-type index does).
         """
         return self.get_listed_pages(), {}
-
-    def route(self, request, path_components):
-        """Wagtail's routing, with the child page's hero image and reviewer
-        loaded with its specific row (``specific_with_shown_objects``): its
-        meta tags and structured data then load none."""
-        if not path_components:
-            return super().route(request, path_components)
-        try:
-            subpage = self.get_children().get(slug=path_components[0])
-        except Page.DoesNotExist as error:
-            raise Http404 from error
-        # Treebeard's get_parent() (and the breadcrumb trail) reuse it.
-        subpage._cached_parent_obj = self
-        return specific_with_shown_objects(subpage).route(request, path_components[1:])
 
     def paginate(self, request, queryset):
         """The ``?page=`` page of ``queryset``, ``INDEX_PAGE_SIZE`` items long."""

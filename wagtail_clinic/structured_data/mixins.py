@@ -62,28 +62,6 @@ def localize_shown_objects(page, fields=None):
             field.set_cached_value(page, shown)
 
 
-def specific_with_shown_objects(page):
-    """``page.specific``, with the images and therapists it chooses itself
-    (the hero image, the reviewer) loaded in the same query.
-
-    What Wagtail's routing does for a child page (``page.specific``: one
-    query), so that ``load_shown_objects`` then costs none. Non-field
-    attributes of ``page`` are copied, as ``Page.specific`` does.
-    """
-    model = page.specific_class
-    if model is None or isinstance(page, model):
-        return page.specific
-    names = [
-        field.name
-        for field in model._meta.concrete_fields
-        if _shown_objects_field(field)
-    ]
-    specific = model._default_manager.select_related(*names).get(pk=page.pk)
-    for key, value in page.__dict__.items():
-        specific.__dict__.setdefault(key, value)
-    return specific
-
-
 def load_shown_objects(page):
     """Load the images and therapists ``page`` chooses itself in one query.
 
