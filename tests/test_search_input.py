@@ -9,7 +9,7 @@ import unicodedata
 import unittest
 
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -295,6 +295,33 @@ class TestSearchIsDoneByTheDatabase(SearchTestCase):
         self.assertLessEqual(many, 7 if connection.vendor == "postgresql" else 6)
         self.assertEqual(listing["count"], 33)
         self.assertEqual(len(listing["items"]), 2)
+
+    def test_offsets_past_the_end_give_an_empty_page(self):
+        self.add_articles(3)
+        url = f"{API}/conditions/"
+        for offset in (3, 2**31, 2**63 - 1, 2**63, 2**64, 10**30):
+            with self.subTest(offset=offset):
+                response = self.strict_client.get(
+                    url, {"search": "kneading", "offset": offset}
+                )
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.json(), {"count": 3, "items": []})
+
+    @override_settings(
+        WAGTAILSEARCH_BACKENDS={
+            "default": {"BACKEND": "wagtail.search.backends.database.fallback"}
+        }
+    )
+    def test_a_backend_without_an_index_counts_and_slices_its_results(self):
+        # Wagtail's fallback backend (no full-text index): its own results.
+        self.add_articles(3)
+        response = self.strict_client.get(
+            f"{API}/conditions/", {"search": "kneading", "offset": 1, "limit": 1}
+        )
+        self.assertEqual(response.status_code, 200)
+        listing = response.json()
+        self.assertEqual(listing["count"], 3)
+        self.assertEqual(len(listing["items"]), 1)
 
     def test_matches_what_wagtails_own_search_finds(self):
         # The same words, the same stemming and the last word as a prefix,

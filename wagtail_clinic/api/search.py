@@ -20,8 +20,12 @@ only the requested page of results is loaded:
   Wagtail's search of the queryset: with an index entry lookup for a single
   content type, SQLite re-ran the FTS5 match once per index entry of that
   type, 164 ms for the count at 5,000 articles).
-* Elsewhere (Elasticsearch, OpenSearch…): the backend's own search of the
-  queryset, which it counts and slices itself.
+* Other backends: Wagtail's fallback database backend searches the model
+  and the listing keeps the pages it matched (a subquery); a search engine
+  (Elasticsearch, OpenSearch…) searches the model and the listing keeps the
+  pages it found, by id. Either way the database counts and orders them.
+  (The engine cannot apply the listing's filters: the site's tree is a
+  ``url_path`` prefix, not one of ``Page``'s filter fields.)
 """
 
 import contextlib
@@ -46,6 +50,9 @@ from wagtail.search.query import PlainText
 
 
 __all__ = ["search_matches", "search_page"]
+
+#: The largest offset SQLite and PostgreSQL accept (a signed 64-bit integer).
+_MAX_OFFSET = 2**63 - 1
 
 
 def _content_types(model):
@@ -141,7 +148,16 @@ def search_matches(queryset, words):
         narrowed = _sqlite_matches(backend, queryset, words)
         if narrowed is not None:
             return narrowed
-    return queryset.search(words, order_by_relevance=False)
+    # Any other backend searches the whole model: the listing's filters (the
+    # site's tree by url_path) are not among the fields it can filter on.
+    results = backend.search(
+        words, queryset.model._default_manager.all(), order_by_relevance=False
+    )
+    matching = getattr(results, "get_queryset", None)
+    if matching is not None:  # A database backend: a lazy queryset.
+        return queryset.filter(pk__in=matching().values("pk"))
+    # A search engine (Elasticsearch, OpenSearch…): the pages it found.
+    return queryset.filter(pk__in=[found.pk for found in results])
 
 
 @contextlib.contextmanager
@@ -171,9 +187,12 @@ def search_page(queryset, words, offset, limit):
     One query counts the matches and orders their ids (a window count), a
     second loads the page's rows by id, without searching again; on
     PostgreSQL through the search index (see ``_index_plan``). An offset
-    past the end gives no pages.
+    past the end gives no pages (past 64 bits, without asking the database
+    for them: SQLite and PostgreSQL reject such offsets).
     """
     matches = search_matches(queryset, words)
+    if offset + limit > _MAX_OFFSET:
+        return matches.count(), []
     with _index_plan():
         rows = list(
             matches.annotate(matches_total=Window(Count("pk"))).values_list(
