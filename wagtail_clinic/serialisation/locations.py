@@ -8,10 +8,13 @@ Layer 2 (serialisation). The publish webhooks
 this page's content": the page itself, its parent (an index page lists its
 children), the live pages whose content refers to it (the reference index:
 an article whose body chooses a massage type) and those choosing it in a
-many-to-many field (a massage type's ``conditions``). One definition,
-:func:`showing_pages`, a queryset counted and sliced in the database, so
-the cost does not grow with the number of such pages (a massage type that
-5,000 articles choose). Imports only Wagtail, Django and swapper.
+many-to-many field (a massage type's ``conditions``). One definition of
+those relations: :func:`showing_pages`, a queryset counted and sliced in the
+database (the API's exact, paged list), and :func:`affected_pages`, which
+reads at most a bounded number of rows of each relation (webhooks and
+purges, on every publish), so neither grows with the number of such pages
+(a massage type that 5,000 articles choose). Imports only Wagtail, Django
+and swapper.
 """
 
 import copy
