@@ -225,10 +225,23 @@ def fill_rich_text(page, scope, text):
 
 
 def choose_in_chooser(page, scope, button, title):
-    """Open a chooser modal from ``scope``, search for ``title`` and pick it."""
-    scope.get_by_role("button", name=button).click()
+    """Open a chooser modal from ``scope``, search for ``title`` and pick it.
+
+    As with ``add_list_item``, a click that lands before the chooser's script
+    has wired a new item's button up opens nothing: it is repeated (never
+    once a dialog is open).
+    """
     modal = page.get_by_role("dialog")
-    modal.get_by_role("textbox", name="Search term").fill(title)
+    search = modal.get_by_role("textbox", name="Search term")
+    for _attempt in range(3):
+        scope.get_by_role("button", name=button).click()
+        try:
+            expect(search).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            if modal.count():
+                break  # Opening, slowly: wait for it below.
+    search.fill(title)
     modal.get_by_role("link", name=title).click()
     expect(modal).to_be_hidden()
     expect(scope.get_by_text(title)).to_be_visible()
