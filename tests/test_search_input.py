@@ -352,6 +352,10 @@ class TestSearchIsDoneByTheDatabase(SearchTestCase):
         self.assertIn("Bitmap Index Scan on wagtailsear_body_", plan)
         self.assertIn("Bitmap Index Scan on wagtailsear_title_", plan)
         self.assertNotIn("Seq Scan on wagtailsearch_indexentry", plan)
+        # Only inside: the test's transaction plans as usual afterwards.
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            self.assertEqual(cursor.fetchone()[0], "on")
 
     def test_pages_of_other_types_matching_the_words_are_not_listed(self):
         # "meridians" is in the massage type's summary, not in an article.

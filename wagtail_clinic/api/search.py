@@ -178,6 +178,11 @@ def _index_plan():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
         yield
+        # Within a request's transaction (ATOMIC_REQUESTS) the setting would
+        # outlive this block: the rest is planned as usual. (After an error
+        # the rollback undoes it.)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = on")
 
 
 def search_page(queryset, words, offset, limit):
