@@ -243,8 +243,8 @@ def _choosing_rows(page):
 def _first_showing_ids(page, bound):
     """``(ids, complete)``: ids of live pages other than ``page`` showing it,
     from at most ``bound`` rows of each relation (the reference index, each
-    many-to-many field choosing it), and
-    whether every relation had fewer rows (so ``ids`` are all of them).
+    many-to-many field choosing it), and whether every relation had fewer
+    rows (then ``ids`` are all of them).
 
     Each relation is read in its index order and stops at ``bound`` rows:
     no query reads, counts or sorts every page showing ``page``.
