@@ -7,8 +7,10 @@
 #   3. installs Debian's nodejs/npm, chromium and redis-server when missing
 #      (for the TypeScript, browser and cache-outage tests),
 #   4. runs ruff (lint + format check) and Django's migration/system checks,
-#   5. runs the pytest suite, browser tests included, on SQLite and on
-#      PostgreSQL, and tests/localize/ (wagtail-localize) on SQLite,
+#   5. runs the pytest suite on SQLite (browser tests included) and on
+#      PostgreSQL (all but the browser tests, unless arguments are given),
+#      and tests/localize/
+#      (wagtail-localize) on SQLite,
 #   6. with COVERAGE=1, measures coverage on the PostgreSQL run and reports it,
 #   7. runs the version matrix, scripts/matrix.sh, in the background during
 #      steps 5-6 and reports it after them: the fast subset (all but the
@@ -171,10 +173,17 @@ fi
 banner "PostgreSQL"
 # PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE were exported by ensure_postgres.
 # The SQLite run already fuzzed with the full example budget (tests/fuzzing.py);
-# a fifth of it here keeps the whole command well under 15 minutes.
+# a fifth of it here, and no browser tests (they drive the admin's and the
+# pages' HTML and scripts, which the SQLite run covered; every query they
+# cause is tested here by the rest of the suite), keep the whole command
+# under 20 minutes. Given arguments, both runs take them as they are.
+pg_args=("$@")
+if [ "$#" -eq 0 ]; then
+    pg_args=(-m "not browser")
+fi
 run_pytest env DATABASE_ENGINE=postgres DJANGO_SETTINGS_MODULE=tests.settings \
     WAGTAIL_CLINIC_FUZZ_SCALE=0.2 \
-    "${pytest_cmd[@]}" "$@"
+    "${pytest_cmd[@]}" "${pg_args[@]}"
 
 if [ "${COVERAGE:-0}" = "1" ]; then
     banner "Coverage"
