@@ -65,15 +65,19 @@ def _content_types(model):
     return list(ContentType.objects.get_for_models(*models).values())
 
 
+def _type_ids(model):
+    """The content type ids of ``model`` and of its concrete subclasses."""
+    return [kind.pk for kind in _content_types(model)]
+
+
 def _entries_of(model):
     """The search index entries of ``model`` and its subclasses.
 
     "+ 0": the content type is a condition, not an index to search, so that
     the planner starts from the full-text match.
     """
-    types = [kind.pk for kind in _content_types(model)]
     return IndexEntry.objects.alias(entry_type=F("content_type_id") + 0).filter(
-        entry_type__in=types
+        entry_type__in=_type_ids(model)
     )
 
 
@@ -102,9 +106,8 @@ def _sqlite_matches(backend, queryset, words):
     rows = SQLiteFTSIndexEntry.objects.filter(match).values("index_entry_id")
     # Each page's own entry (the unique index of content type and object
     # id), then whether it matched: cheaper than an IN list of every match.
-    types = [kind.pk for kind in _content_types(queryset.model)]
     entry = IndexEntry.objects.filter(
-        content_type_id__in=types,
+        content_type_id__in=_type_ids(queryset.model),
         object_id=Cast(OuterRef("pk"), CharField()),
         pk__in=rows,
     )

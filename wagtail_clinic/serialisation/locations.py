@@ -265,16 +265,10 @@ def _first_showing_ids(page, bound):
 
 def _live_parent(page, parent):
     """The live parent listing ``page`` (not the tree root), or None."""
-    if parent is OWN_PARENT:
-        if not page.depth or page.depth <= 1:
-            return None
-        return (
-            _page_model()
-            .objects.live()
-            .filter(path=page.path[: -page.steplen], depth__gt=1)
-            .first()
-        )
-    return shown_parent(parent)
+    if parent is not OWN_PARENT:
+        return shown_parent(parent)
+    q = _parent_q(page, parent)
+    return None if q is None else _page_model().objects.live().filter(q).first()
 
 
 def affected_pages(page, parent=OWN_PARENT, *, limit):
