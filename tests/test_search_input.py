@@ -9,6 +9,7 @@ import unicodedata
 import unittest
 
 from django.db import connection
+from django.db.models import Q
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
@@ -23,8 +24,13 @@ from tests.utils import (
     make_massage_type_index,
     make_site_tree,
 )
-from wagtail_clinic.api.listings import ClinicConditionList, ClinicMassageTypeList
-from wagtail_clinic.api.search import _index_plan, search_matches
+from wagtail_clinic.api.listings import (
+    LISTING_ORDER,
+    ClinicConditionList,
+    ClinicMassageTypeList,
+    page_rows,
+)
+from wagtail_clinic.api.search import _index_plan, search_matches, search_page
 from wagtail_clinic.models import ConditionPage
 from wagtail_clinic.public_input.search import MAX_WORD_LENGTH, MAX_WORDS, search_words
 
@@ -360,3 +366,43 @@ class TestSearchIsDoneByTheDatabase(SearchTestCase):
     def test_pages_of_other_types_matching_the_words_are_not_listed(self):
         # "meridians" is in the massage type's summary, not in an article.
         self.assertEqual(self.ids(f"{API}/conditions/", "meridians"), set())
+
+    def test_the_listings_filters_still_apply_to_the_matches(self):
+        # The matches are counted on Page's table with the listing's filters:
+        # a massage type's conditions, a condition's massage types.
+        def found(url, **params):
+            response = self.strict_client.get(url, params)
+            self.assertEqual(response.status_code, 200)
+            return {item["id"] for item in response.json()["items"]}
+
+        conditions, massage_types = f"{API}/conditions/", f"{API}/massage-types/"
+        self.assertEqual(
+            found(conditions, search="pain"), {self.back_pain.pk, self.neck_pain.pk}
+        )
+        self.assertEqual(
+            found(conditions, search="pain", massage_type=self.shiatsu.pk),
+            {self.neck_pain.pk},
+        )
+        self.assertEqual(
+            found(massage_types, search="shiatsu", condition=self.back_pain.pk),
+            set(),
+        )
+        self.assertEqual(
+            found(massage_types, search="shiatsu", condition=self.neck_pain.pk),
+            {self.shiatsu.pk},
+        )
+
+    def test_the_matches_are_counted_without_reading_the_articles_rows(self):
+        # The articles' own rows (their bodies inline) are read for the page
+        # of results only: the count and the order come from Page's table.
+        articles = ConditionPage.objects.live().order_by(*LISTING_ORDER)
+        rows = page_rows([ConditionPage], Q(live=True))
+        with CaptureQueriesContext(connection) as queries:
+            count, pages = search_page(articles, "pain", 1, 1, rows=rows)
+        self.assertEqual((count, pages), (2, [self.back_pain]))
+        self.assertIsInstance(pages[0], ConditionPage)
+        counting = [q["sql"] for q in queries if "OVER ()" in q["sql"]]
+        self.assertEqual(len(counting), 1)
+        self.assertNotIn(ConditionPage._meta.db_table, counting[0])
+        # Without rows: the same result, counted on the articles' table.
+        self.assertEqual(search_page(articles, "pain", 1, 1), (2, [self.back_pain]))

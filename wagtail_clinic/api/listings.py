@@ -24,7 +24,10 @@ from functools import partial, reduce
 from operator import or_
 from urllib.parse import urlencode
 
+import swapper
+
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -74,6 +77,9 @@ from wagtail_clinic.serialisation.schemas import ClinicImage, ClinicSchema
 
 
 _DIGITS = re.compile(r"[0-9]+")
+
+#: The listings' order: by title, then id (equal titles in a stable order).
+LISTING_ORDER = ("title", "id")
 
 router = Router(tags=["clinic"])
 
@@ -291,9 +297,31 @@ def attach_conditions_summaries(scope, condition_model, massage_types):
         ]
 
 
-def paginate(request, scope, params, queryset, card, prepare=None):
+def page_rows(page_types, listed):
+    """The pages of ``page_types`` that ``listed`` (a ``Q`` on ``Page``'s
+    fields) selects, in the listings' order, on ``Page``'s own table.
+
+    A search counts and orders its matches there (``search_page``), without
+    reading the page types' own rows. The content type is compared as a
+    value ("+ 0"), not looked up in its index: the search's matches are
+    already of these types.
+    """
+    page_model = swapper.load_model("wagtailcore", "Page")
+    type_ids = [
+        kind.pk for kind in ContentType.objects.get_for_models(*page_types).values()
+    ]
+    return (
+        page_model.objects.alias(page_type=F("content_type_id") + 0)
+        .filter(listed, page_type__in=type_ids)
+        .order_by(*LISTING_ORDER)
+    )
+
+
+def paginate(request, scope, params, queryset, card, prepare=None, rows=None):
     """``{count, items}`` for one page of ``queryset``, as cards;
     ``prepare(pages)``, if given, is called with the page's pages first.
+    ``rows``: the same pages on ``Page``'s own table (``page_rows``), where a
+    search counts and orders its matches.
 
     An offset past the end gives no items without asking the database for
     it: SQLite and PostgreSQL reject offsets beyond 64 bits.
@@ -310,7 +338,7 @@ def paginate(request, scope, params, queryset, card, prepare=None):
         # full-text syntax (a lone " was a 500 on SQLite).
         words = search_query(params.search)
         if words:
-            count, pages = search_page(queryset, words, params.offset, limit)
+            count, pages = search_page(queryset, words, params.offset, limit, rows=rows)
         else:
             count, pages = 0, []
     else:
@@ -387,12 +415,8 @@ def clinic_condition_list(request: HttpRequest, params: Query[ConditionListParam
         find_site(request, params.site), requested_language(request, params.locale)
     )
     massage_types = concrete_subclasses(AbstractMassageTypePage)
-    queryset = (
-        pages_of_types(concrete_subclasses(AbstractConditionPage), "hero_image")
-        .filter(scope.q)
-        .defer_streamfields()
-        .order_by("title", "id")
-    )
+    condition_types = concrete_subclasses(AbstractConditionPage)
+    listed = scope.q
     if params.massage_type is not None:
         live = pages_of_types(massage_types).filter(scope.q)
         if not live.filter(pk=params.massage_type).exists():
@@ -401,12 +425,17 @@ def clinic_condition_list(request: HttpRequest, params: Query[ConditionListParam
                 "No live massage type has this id.",
                 kind="not_found",
             )
-        queryset = queryset.filter(
-            conditions_table_q(
-                massage_types, select="target", source=params.massage_type
-            )
+        listed &= conditions_table_q(
+            massage_types, select="target", source=params.massage_type
         )
-    return paginate(request, scope, params, queryset, condition_card)
+    queryset = (
+        pages_of_types(condition_types, "hero_image")
+        .filter(listed)
+        .defer_streamfields()
+        .order_by(*LISTING_ORDER)
+    )
+    rows = page_rows(condition_types, listed)
+    return paginate(request, scope, params, queryset, condition_card, rows=rows)
 
 
 @router.get(
@@ -437,12 +466,7 @@ def clinic_massage_type_list(
     # Only the concrete condition model the ``conditions`` field names can
     # be helped (a host's own condition subclasses cannot).
     conditions = scope.pages(helped_condition_model(massage_types))
-    queryset = with_conditions_summary(
-        pages_of_types(massage_types, "image")
-        .filter(scope.q)
-        .defer_streamfields()
-        .order_by("title", "id")
-    )
+    listed = scope.q
     if params.condition:
         match = Q(slug=params.condition)
         if _DIGITS.fullmatch(params.condition) and int(params.condition) <= MAX_PAGE_ID:
@@ -454,11 +478,16 @@ def clinic_massage_type_list(
                 "No live condition has this id or slug.",
                 kind="not_found",
             )
-        queryset = queryset.filter(
-            conditions_table_q(massage_types, select="source", target__in=chosen)
-        )
+        listed &= conditions_table_q(massage_types, select="source", target__in=chosen)
+    queryset = with_conditions_summary(
+        pages_of_types(massage_types, "image")
+        .filter(listed)
+        .defer_streamfields()
+        .order_by(*LISTING_ORDER)
+    )
+    rows = page_rows(massage_types, listed)
     card = partial(
         massage_type_card, listing_url=conditions_listing_url(request, params)
     )
     prepare = partial(attach_conditions_summaries, scope, conditions.model)
-    return paginate(request, scope, params, queryset, card, prepare)
+    return paginate(request, scope, params, queryset, card, prepare, rows=rows)

@@ -16,10 +16,12 @@ only the requested page of results is loaded:
   with Wagtail's search, 25-31 ms this way (100 articles: 19 ms;
   benchmarks/RESULTS.md).
 * **SQLite** (FTS5): the backend's own MATCH expression, the matching index
-  entries found by rowid and narrowed to the model's content types (not
-  Wagtail's search of the queryset: with an index entry lookup for a single
-  content type, SQLite re-ran the FTS5 match once per index entry of that
-  type, 164 ms for the count at 5,000 articles).
+  entries found by rowid and narrowed to the model's content types, then
+  their pages (not Wagtail's search of the queryset: with an index entry
+  lookup for a single content type, SQLite re-ran the FTS5 match once per
+  index entry of that type, 164 ms for the count at 5,000 articles).
+  Listings count and order the matches on ``Page``'s own table (``rows``
+  of :func:`search_page`).
 * Other backends: Wagtail's fallback database backend searches the model
   and the listing keeps the pages it matched (a subquery); a search engine
   (Elasticsearch, OpenSearch…) searches the model and the listing keeps the
@@ -34,12 +36,9 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import (
-    CharField,
     Count,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
     Q,
     Window,
 )
@@ -86,9 +85,10 @@ def _page_ids(entries):
     return entries.values(page_id=Cast("object_id", IntegerField()))
 
 
-def _sqlite_matches(backend, queryset, words):
-    """``queryset`` narrowed with the SQLite backend's FTS5 match, or None
-    when the backend is not the SQLite one."""
+def _sqlite_matches(backend, queryset, words, model):
+    """``queryset`` narrowed to the pages of ``model`` that the SQLite
+    backend's FTS5 match finds, or None when the backend is not the SQLite
+    one."""
     compiler_class = getattr(backend, "query_compiler_class", None)
     fields = getattr(compiler_class, "FTS_TABLE_FIELDS", None)
     if fields is None:
@@ -101,60 +101,65 @@ def _sqlite_matches(backend, queryset, words):
     from wagtail.search.models import SQLiteFTSIndexEntry
 
     query = PlainText(words, operator="and")
-    compiler = compiler_class(queryset, query, order_by_relevance=False)
+    compiler = compiler_class(
+        model._default_manager.all(), query, order_by_relevance=False
+    )
     match = MatchExpression(fields, compiler.build_search_query(normalize(query)))
     rows = SQLiteFTSIndexEntry.objects.filter(match).values("index_entry_id")
-    # Each page's own entry (the unique index of content type and object
-    # id), then whether it matched: cheaper than an IN list of every match.
-    entry = IndexEntry.objects.filter(
-        content_type_id__in=_type_ids(queryset.model),
-        object_id=Cast(OuterRef("pk"), CharField()),
-        pk__in=rows,
+    # The matching entries of the model's types, by rowid, then their pages.
+    entries = IndexEntry.objects.filter(
+        content_type_id__in=_type_ids(model), pk__in=rows
     )
-    return queryset.filter(Exists(entry))
+    return queryset.filter(pk__in=_page_ids(entries))
 
 
-def _postgres_matches(backend, queryset, words):
-    """``queryset`` narrowed with the PostgreSQL backend's tsquery, or None
-    when the backend is not the PostgreSQL one."""
+def _postgres_matches(backend, queryset, words, model):
+    """``queryset`` narrowed to the pages of ``model`` matching the
+    PostgreSQL backend's tsquery, or None when the backend is not the
+    PostgreSQL one."""
     compiler_class = getattr(backend, "query_compiler_class", None)
     build = getattr(compiler_class, "build_tsquery", None)
     if build is None or not hasattr(backend, "config"):
         return None
     query = PlainText(words, operator="and")
-    compiler = compiler_class(queryset, query, order_by_relevance=False)
+    compiler = compiler_class(
+        model._default_manager.all(), query, order_by_relevance=False
+    )
     tsquery = compiler.build_tsquery(query, config=backend.config)
     if tsquery is None:
         return queryset.none()
     # Each vector on its own, so that each can use its GIN index.
-    entries = _entries_of(queryset.model)
+    entries = _entries_of(model)
     return queryset.filter(
         Q(pk__in=_page_ids(entries.filter(title=tsquery)))
         | Q(pk__in=_page_ids(entries.filter(body=tsquery)))
     )
 
 
-def search_matches(queryset, words):
-    """``queryset`` (pages, in its own order) narrowed to the pages matching
-    ``words`` in the search index; the database counts, orders and limits.
+def search_matches(queryset, words, model=None):
+    """``queryset`` (pages, in its own order) narrowed to the pages of
+    ``model`` (default: the queryset's) matching ``words`` in the search
+    index; the database counts, orders and limits.
 
     ``words`` are plain words (``public_input.search.search_query``), all of
     which must match, the last one also as a prefix (as Wagtail's database
-    backends match them).
+    backends match them). ``queryset`` may be of ``Page`` itself, filtered
+    on its own table (see :func:`search_page`).
     """
+    model = queryset.model if model is None else model
     backend = get_search_backend()
     if connection.vendor == "postgresql":
-        narrowed = _postgres_matches(backend, queryset, words)
+        narrowed = _postgres_matches(backend, queryset, words, model)
         if narrowed is not None:
             return narrowed
     if connection.vendor == "sqlite":
-        narrowed = _sqlite_matches(backend, queryset, words)
+        narrowed = _sqlite_matches(backend, queryset, words, model)
         if narrowed is not None:
             return narrowed
     # Any other backend searches the whole model: the listing's filters (the
     # site's tree by url_path) are not among the fields it can filter on.
     results = backend.search(
-        words, queryset.model._default_manager.all(), order_by_relevance=False
+        words, model._default_manager.all(), order_by_relevance=False
     )
     matching = getattr(results, "get_queryset", None)
     if matching is not None:  # A database backend: a lazy queryset.
@@ -188,9 +193,16 @@ def _index_plan():
             cursor.execute("SET LOCAL enable_seqscan = on")
 
 
-def search_page(queryset, words, offset, limit):
+def search_page(queryset, words, offset, limit, rows=None):
     """``(count, pages)``: how many pages of ``queryset`` match ``words``
     (:func:`search_matches`), and ``matches[offset:offset + limit]``.
+
+    ``rows``, if given, holds the same pages as ``queryset`` in the same
+    order, filtered on ``Page``'s own table: the matches are counted and
+    ordered there, without reading the page type's own rows (on SQLite,
+    reading 5,000 condition articles' rows, bodies inline, cost as much as
+    the rest of the search), and only the page of results is loaded from
+    ``queryset``.
 
     One query counts the matches and orders their ids (a window count), a
     second loads the page's rows by id, without searching again; on
@@ -198,17 +210,18 @@ def search_page(queryset, words, offset, limit):
     past the end gives no pages (past 64 bits, without asking the database
     for them: SQLite and PostgreSQL reject such offsets).
     """
-    matches = search_matches(queryset, words)
+    listed = queryset if rows is None else rows
+    matches = search_matches(listed, words, model=queryset.model)
     if offset + limit > _MAX_OFFSET:
         return matches.count(), []
     with _index_plan():
-        rows = list(
+        found = list(
             matches.annotate(matches_total=Window(Count("pk"))).values_list(
                 "pk", "matches_total"
             )[offset : offset + limit]
         )
-        if not rows:
+        if not found:
             return (matches.count() if offset else 0), []
-        ids = [pk for pk, _total in rows]
-        found = queryset.order_by().filter(pk__in=ids).in_bulk()
-    return rows[0][1], [found[pk] for pk in ids if pk in found]
+        ids = [pk for pk, _total in found]
+        pages = queryset.order_by().filter(pk__in=ids).in_bulk()
+    return found[0][1], [pages[pk] for pk in ids if pk in pages]
