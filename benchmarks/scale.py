@@ -101,7 +101,7 @@ RESULTS_HEADER = (
 )
 
 #: Bump when the generated content changes, so cached databases are rebuilt.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 MASSAGE_TYPES_TOTAL = 50
 WARMUPS = 2
 REPEATS = 7
@@ -1018,6 +1018,7 @@ def generate(size):
         MassageTypePage,
     )
     from wagtail_clinic.models.condition_summary import ConditionsSummary
+    from wagtail_clinic.review.status import next_review_date
 
     index = ConditionIndexPage.objects.get(locale__language_code="en")
     reference = ConditionPage.objects.get(url_path__endswith=REFERENCE_PATH)
@@ -1051,10 +1052,14 @@ def generate(size):
     step = Page._str2int(last_child.path[-Page.steplen :]) if last_child else 0
     today = timezone.localdate()
     now = timezone.now()
+    # (last reviewed, next review due): a third each up to date, overdue and
+    # never reviewed, so that the review report's first page (50 rows) is
+    # full at every size.
+    overdue = today - timezone.timedelta(days=500)
     reviewed = [
-        reference.last_reviewed,
-        today - timezone.timedelta(days=500),  # overdue
-        None,  # never reviewed
+        (reference.last_reviewed, reference.next_review_due),
+        (overdue, next_review_date(overdue)),
+        (None, None),
     ]
 
     with transaction.atomic():
@@ -1086,9 +1091,7 @@ def generate(size):
                     setattr(article, f.attname, getattr(reference, f.attname))
             article.body = reference.body  # The same stored blocks, ids included.
             article.condition_name = f"Condition {n + 1:05d}"
-            article.last_reviewed = reviewed[n % 3]
-            if article.last_reviewed is None:
-                article.next_review_due = None
+            article.last_reviewed, article.next_review_due = reviewed[n % 3]
             article.pk = page.pk
             articles.append(article)
         ConditionPage.objects.all()._batched_insert(

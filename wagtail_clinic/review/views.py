@@ -101,6 +101,19 @@ def reviewable_pages(user):
     return pages.type(*models).annotate(**columns).specific()
 
 
+def review_counts(pages):
+    """How many of ``pages`` are in each review state, and how many cite no
+    source: one aggregate query (over the condition model's review index,
+    ``clinic_condition_review``, when ``pages`` are of that one model)."""
+    return pages.aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=status_q(ReviewStatus.OVERDUE)),
+        due_soon=Count("pk", filter=status_q(ReviewStatus.DUE_SOON)),
+        never_reviewed=Count("pk", filter=status_q(ReviewStatus.NEVER_REVIEWED)),
+        unsourced=Count("pk", filter=unsourced_q()),
+    )
+
+
 def with_reviewers(queryset):
     """``queryset`` with each article's reviewer loaded by the same query."""
     if queryset.model is Page:
@@ -305,14 +318,8 @@ class MedicalReviewPanel(Component):
         self.user = user
 
     def get_counts(self):
-        """How many of the user's articles are in each state: one aggregate query."""
-        return reviewable_pages(self.user).aggregate(
-            total=Count("pk"),
-            overdue=Count("pk", filter=status_q(ReviewStatus.OVERDUE)),
-            due_soon=Count("pk", filter=status_q(ReviewStatus.DUE_SOON)),
-            never_reviewed=Count("pk", filter=status_q(ReviewStatus.NEVER_REVIEWED)),
-            unsourced=Count("pk", filter=unsourced_q()),
-        )
+        """How many of the user's articles are in each state (``review_counts``)."""
+        return review_counts(reviewable_pages(self.user))
 
     def get_context_data(self, parent_context):
         """The counts and the report links."""
