@@ -1,5 +1,6 @@
 import importlib.util
 
+import django
 import pytest
 
 from django.test import override_settings
@@ -13,6 +14,17 @@ collect_ignore = [
     for module, package in OPTIONAL_MODULES.items()
     if importlib.util.find_spec(package) is None
 ]
+
+
+def pytest_configure(config):
+    """On Django 6.1 and later, what Django 2028 removes is an error when
+    the package or its tests use it (the version matrix's highest run)."""
+    if django.VERSION >= (6, 1):
+        config.addinivalue_line(
+            "filterwarnings",
+            "error::django.utils.deprecation.RemovedInDjango2028Warning:"
+            "(wagtail_clinic|tests)",
+        )
 
 
 def pytest_terminal_summary(terminalreporter):

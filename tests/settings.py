@@ -9,6 +9,8 @@ import tempfile
 
 from pathlib import Path
 
+import django
+
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -156,3 +158,8 @@ WAGTAILAPI_LIMIT_MAX = 50
 
 # Background tasks (webhooks, emails) run inline in tests.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+if django.VERSION >= (6, 1):
+    # Django 6.1's mailers: without them sending warns (RemovedInDjango2028Warning).
+    # Tests read mail.outbox either way (Django substitutes its memory backend).
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -2,6 +2,8 @@
 
 import contextlib
 
+import django
+
 from .base import *  # noqa: F403
 
 
@@ -12,7 +14,13 @@ SECRET_KEY = "example-project-dev-only-3b7f1c0e-not-for-production-use"
 
 ALLOWED_HOSTS = ["*"]
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Emails (appointment and comment notifications) are printed, not sent.
+CONSOLE_EMAIL = "django.core.mail.backends.console.EmailBackend"
+if django.VERSION >= (6, 1):
+    # Django 6.1's mailers (EMAIL_BACKEND is deprecated there).
+    MAILERS = {"default": {"BACKEND": CONSOLE_EMAIL}}
+else:
+    EMAIL_BACKEND = CONSOLE_EMAIL
 
 
 # Machine-specific overrides, never committed.
