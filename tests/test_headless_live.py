@@ -6,6 +6,7 @@ live" links, the pages' public URLs, per-site preview URLs, the redirect
 option and the system checks.
 """
 
+import json
 import re
 
 from urllib.parse import urlsplit
@@ -243,6 +244,33 @@ class TestPublicUrls(HeadlessSitesTestCase):
             f'<p><a linktype="page" id="{self.page.pk}">Back pain</a></p>'
         )
         self.assertIn(f'href="{FRONTEND}/conditions/back-pain/"', html)
+
+    def test_the_structured_datas_breadcrumb_names_frontend_urls(self):
+        # The same trail in the HTML and in the API (which reaches the page's
+        # ancestors as generic pages): every crumb on the frontend.
+        self.page.save_revision().publish()
+        expected = [
+            f"{FRONTEND}/",
+            f"{FRONTEND}/conditions/",
+            f"{FRONTEND}/conditions/back-pain/",
+        ]
+
+        def trail(entities):
+            (crumbs,) = [e for e in entities if e["@type"] == "BreadcrumbList"]
+            return [item["item"] for item in crumbs["itemListElement"]]
+
+        html = self.client.get("/conditions/back-pain/").content.decode()
+        (script,) = re.findall(
+            r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL
+        )
+        self.assertEqual(trail(json.loads(script)), expected)
+        for url in (
+            f"/api/v2/pages/{self.page.pk}/?fields=structured_data",
+            f"/api/v3/pages/{self.page.pk}/",
+        ):
+            with self.subTest(url=url):
+                detail = self.client.get(url).json()
+                self.assertEqual(trail(detail["structured_data"]), expected)
 
     def test_the_sitemap_lists_frontend_urls(self):
         response = self.client.get("/sitemap.xml")

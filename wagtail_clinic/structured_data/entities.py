@@ -39,6 +39,7 @@ from wagtail.images.shortcuts import get_rendition_or_not_found
 
 from wagtail_clinic.blocks.citations import collect_citations
 from wagtail_clinic.conf import clinic_settings
+from wagtail_clinic.preview.frontends import frontend_page_url
 from wagtail_clinic.serialisation.representations import (
     absolute_url,
     clinic_with_hours,
@@ -404,7 +405,9 @@ def breadcrumb_entity(ld):
     trail = [*trail_ancestors(page), page]
     items = []
     for crumb in trail:
-        url = crumb.get_full_url(ld.request)
+        # On a site with a headless frontend, every crumb is the frontend's,
+        # whatever its page type (the host's home page, generic ancestors).
+        url = frontend_page_url(crumb, ld.request) or crumb.get_full_url(ld.request)
         if url is None:
             continue  # Above the site's root page.
         items.append(
