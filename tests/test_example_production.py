@@ -8,8 +8,10 @@ Varnish, so none need to run here; scripts/cluster.sh proves them live.
 
 import json
 import os
+import socketserver
 import subprocess
 import sys
+import threading
 
 from pathlib import Path
 
@@ -40,6 +42,17 @@ print(json.dumps({
     "ssl_redirect": settings.SECURE_SSL_REDIRECT,
     "allowed_hosts": settings.ALLOWED_HOSTS,
     "debug": settings.DEBUG,
+    "mailer": (
+        {"backend": settings.MAILERS["default"]["BACKEND"],
+         **settings.MAILERS["default"].get("OPTIONS", {})}
+        if getattr(settings, "MAILERS", None)
+        else {"backend": settings.EMAIL_BACKEND, "host": settings.EMAIL_HOST,
+              "port": settings.EMAIL_PORT, "username": settings.EMAIL_HOST_USER,
+              "password": settings.EMAIL_HOST_PASSWORD,
+              "use_tls": settings.EMAIL_USE_TLS, "use_ssl": settings.EMAIL_USE_SSL,
+              "timeout": settings.EMAIL_TIMEOUT}
+    ),
+    "from_email": settings.DEFAULT_FROM_EMAIL,
 }))
 """
 
@@ -167,3 +180,119 @@ def test_missing_secret_key_is_named(tmp_path):
     # An empty key is as bad as none.
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+# Outgoing email: DJANGO_EMAIL_URL ------------------------------------------------
+
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def smtp_mailer(host, port, username="", password="", use_tls=False, use_ssl=False):
+    return {
+        "backend": SMTP,
+        "host": host,
+        "port": port,
+        "username": username,
+        "password": password,
+        "use_tls": use_tls,
+        "use_ssl": use_ssl,
+        "timeout": 10,
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("", smtp_mailer("localhost", 25)),
+        ("smtp://mail.example", smtp_mailer("mail.example", 25)),
+        (
+            "smtp+tls://clinic%40mail.example:s%3Acret@mail.example",
+            smtp_mailer(
+                "mail.example", 587, "clinic@mail.example", "s:cret", use_tls=True
+            ),
+        ),
+        (
+            "smtps://u:p@mail.example:2465",
+            smtp_mailer("mail.example", 2465, "u", "p", use_ssl=True),
+        ),
+    ],
+)
+def test_the_email_url_names_the_mail_server(tmp_path, url, expected):
+    found = settings_json(
+        tmp_path, DJANGO_EMAIL_URL=url, DJANGO_DEFAULT_FROM_EMAIL="clinic@example.com"
+    )
+    assert found["mailer"] == expected
+    assert found["from_email"] == "clinic@example.com"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://user:hunter2@mail.example", "unknown scheme 'http'"),
+        ("mail.example", "no scheme"),
+        ("smtp://user:hunter2@mail.example:99999", "the port is not a number"),
+        ("smtp://user:hunter2@:25", "no host name"),
+    ],
+)
+def test_a_malformed_email_url_is_refused_without_its_password(tmp_path, url, problem):
+    result = manage(tmp_path, "check", DJANGO_EMAIL_URL=url)
+    assert result.returncode != 0
+    assert f"DJANGO_EMAIL_URL: {problem}" in result.stderr
+    assert "hunter2" not in result.stdout + result.stderr
+
+
+class _SMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP for Django's backend: every message is kept."""
+
+    def reply(self, line):
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self):
+        self.reply("220 test.example ESMTP")
+        envelope, data = {"to": []}, None
+        for raw in self.rfile:
+            if data is not None:
+                if raw.rstrip(b"\r\n") == b".":
+                    self.server.messages.append({**envelope, "data": b"".join(data)})
+                    envelope, data = {"to": []}, None
+                    self.reply("250 queued")
+                else:
+                    data.append(raw)
+                continue
+            command = raw.decode().strip()
+            verb = command[:4].upper()
+            if verb == "MAIL":
+                envelope["from"] = command.split(":", 1)[1].strip(" <>")
+            elif verb == "RCPT":
+                envelope["to"].append(command.split(":", 1)[1].strip(" <>"))
+            elif verb == "DATA":
+                self.reply("354 end with a dot")
+                data = []
+                continue
+            elif verb == "QUIT":
+                self.reply("221 bye")
+                return
+            self.reply("250 test.example")
+
+
+def test_mail_goes_through_the_smtp_server_the_url_names(tmp_path):
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPHandler) as server:
+        server.messages = []
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            port = server.server_address[1]
+            result = manage(
+                tmp_path,
+                "sendtestemail",
+                "reception@clinic.example",
+                DJANGO_EMAIL_URL=f"smtp://127.0.0.1:{port}",
+                DJANGO_DEFAULT_FROM_EMAIL="clinic@clinic.example",
+            )
+        finally:
+            server.shutdown()
+    assert result.returncode == 0, result.stderr
+    (message,) = server.messages
+    assert message["from"] == "clinic@clinic.example"
+    assert message["to"] == ["reception@clinic.example"]
+    assert b"Subject: Test email from" in message["data"]

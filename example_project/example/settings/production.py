@@ -28,6 +28,13 @@ as documented in docs/deploy.md, "Settings":
 ``DJANGO_SECURE_PROXY_SSL_HEADER``
     ``1`` when a TLS-terminating proxy sets ``X-Forwarded-Proto`` (and
     strips it from clients); unset otherwise.
+``DJANGO_EMAIL_URL``
+    Outgoing email (appointment and comment notifications), e.g.
+    ``smtp+tls://user:password@mail.example`` (see example/email_url.py).
+    Unset: an SMTP server on this machine, port 25 (Django's default).
+``DJANGO_DEFAULT_FROM_EMAIL``
+    The notifications' sender (and the error reports'); unset: Django's
+    ``webmaster@localhost``.
 ``SECURE_HSTS_SECONDS``, ``MEDIA_ROOT``, ``DJANGO_LOG_LEVEL``.
 
 ``manage.py check --deploy --settings=example.settings.production`` passes
@@ -42,6 +49,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 
 from django.core.exceptions import ImproperlyConfigured
+
+from example.email_url import email_settings
 
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS, MIDDLEWARE, STORAGES, WAGTAILADMIN_BASE_URL
@@ -118,6 +127,16 @@ if os.environ.get("DJANGO_TASKS_BACKEND", "database").strip().lower() == "immedi
 else:
     INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+# Outgoing email (notifications, sent by the task worker): DJANGO_EMAIL_URL,
+# else an SMTP server on this machine; Django 6.1's MAILERS where it has them,
+# the EMAIL_* settings before (example/email_url.py).
+globals().update(
+    email_settings(os.environ.get("DJANGO_EMAIL_URL", "").strip() or "smtp://localhost")
+)
+if os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "").strip():
+    DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ["DJANGO_DEFAULT_FROM_EMAIL"].strip()
 
 
 # Edge cache: Varnish purged over HTTP (PURGE requests) when pages change.
