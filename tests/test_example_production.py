@@ -6,6 +6,7 @@ Each test runs ``example_project/manage.py`` in a subprocess with
 Varnish, so none need to run here; scripts/cluster.sh proves them live.
 """
 
+import importlib.util
 import json
 import os
 import socketserver
@@ -16,6 +17,8 @@ import threading
 from pathlib import Path
 
 import pytest
+
+from django.core.exceptions import ImproperlyConfigured
 
 
 pytest.importorskip("dj_database_url", reason='needs the "production" extra')
@@ -142,6 +145,8 @@ def test_settings_resolve_from_the_environment(tmp_path):
     }
     assert found["ssl_redirect"] is True
     assert found["allowed_hosts"] == ["clinic.example", "www.clinic.example"]
+    # No DJANGO_EMAIL_URL: an SMTP server on this machine (Django's default).
+    assert found["mailer"] == smtp_mailer("localhost", 25)
 
 
 def test_postgres_url(tmp_path):
@@ -185,6 +190,18 @@ def test_missing_secret_key_is_named(tmp_path):
 # Outgoing email: DJANGO_EMAIL_URL ------------------------------------------------
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
+CONSOLE = "django.core.mail.backends.console.EmailBackend"
+
+
+def load_email_url():
+    """example/email_url.py, imported from its file (Django and the
+    standard library only: no settings needed)."""
+    spec = importlib.util.spec_from_file_location(
+        "example_email_url", EXAMPLE_PROJECT / "example" / "email_url.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def smtp_mailer(host, port, username="", password="", use_tls=False, use_ssl=False):
@@ -203,7 +220,7 @@ def smtp_mailer(host, port, username="", password="", use_tls=False, use_ssl=Fal
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("", smtp_mailer("localhost", 25)),
+        ("smtp://localhost", smtp_mailer("localhost", 25)),
         ("smtp://mail.example", smtp_mailer("mail.example", 25)),
         (
             "smtp+tls://clinic%40mail.example:s%3Acret@mail.example",
@@ -215,14 +232,12 @@ def smtp_mailer(host, port, username="", password="", use_tls=False, use_ssl=Fal
             "smtps://u:p@mail.example:2465",
             smtp_mailer("mail.example", 2465, "u", "p", use_ssl=True),
         ),
+        (" console:// ", {"backend": CONSOLE}),
     ],
 )
-def test_the_email_url_names_the_mail_server(tmp_path, url, expected):
-    found = settings_json(
-        tmp_path, DJANGO_EMAIL_URL=url, DJANGO_DEFAULT_FROM_EMAIL="clinic@example.com"
-    )
-    assert found["mailer"] == expected
-    assert found["from_email"] == "clinic@example.com"
+def test_the_email_url_names_the_mail_server(url, expected):
+    entry = load_email_url().mailer(url)
+    assert {"backend": entry["BACKEND"], **entry["OPTIONS"]} == expected
 
 
 @pytest.mark.parametrize(
@@ -234,10 +249,28 @@ def test_the_email_url_names_the_mail_server(tmp_path, url, expected):
         ("smtp://user:hunter2@:25", "no host name"),
     ],
 )
-def test_a_malformed_email_url_is_refused_without_its_password(tmp_path, url, problem):
-    result = manage(tmp_path, "check", DJANGO_EMAIL_URL=url)
+def test_a_malformed_email_url_is_refused_without_its_password(url, problem):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        load_email_url().mailer(url)
+    assert str(refused.value).startswith(f"DJANGO_EMAIL_URL: {problem}")
+    assert "hunter2" not in str(refused.value)
+
+
+def test_the_production_settings_use_the_email_url(tmp_path):
+    # Unset: an SMTP server on this machine (test_settings_resolve_... ).
+    found = settings_json(
+        tmp_path,
+        DJANGO_EMAIL_URL="smtp+tls://u%40m.example:pw@mail.example",
+        DJANGO_DEFAULT_FROM_EMAIL="Clinic <clinic@example.com>",
+    )
+    assert found["mailer"] == smtp_mailer(
+        "mail.example", 587, "u@m.example", "pw", use_tls=True
+    )
+    assert found["from_email"] == "Clinic <clinic@example.com>"
+    # A malformed one stops the settings, naming the problem, not the password.
+    result = manage(tmp_path, "check", DJANGO_EMAIL_URL="smtp://u:hunter2@:25")
     assert result.returncode != 0
-    assert f"DJANGO_EMAIL_URL: {problem}" in result.stderr
+    assert "DJANGO_EMAIL_URL: no host name" in result.stderr
     assert "hunter2" not in result.stdout + result.stderr
 
 
