@@ -317,6 +317,20 @@ def page_rows(page_types, listed):
     )
 
 
+def listed_pages(page_types, image_field, listed):
+    """``(queryset, rows)``: the pages of ``page_types`` that ``listed``
+    selects, in the listings' order, twice: for their cards (with their
+    images, without their bodies) and on ``Page``'s own table
+    (``page_rows``, where a search counts and orders its matches)."""
+    queryset = (
+        pages_of_types(page_types, image_field)
+        .filter(listed)
+        .defer_streamfields()
+        .order_by(*LISTING_ORDER)
+    )
+    return queryset, page_rows(page_types, listed)
+
+
 def paginate(request, scope, params, queryset, card, prepare=None, rows=None):
     """``{count, items}`` for one page of ``queryset``, as cards;
     ``prepare(pages)``, if given, is called with the page's pages first.
@@ -428,13 +442,7 @@ def clinic_condition_list(request: HttpRequest, params: Query[ConditionListParam
         listed &= conditions_table_q(
             massage_types, select="target", source=params.massage_type
         )
-    queryset = (
-        pages_of_types(condition_types, "hero_image")
-        .filter(listed)
-        .defer_streamfields()
-        .order_by(*LISTING_ORDER)
-    )
-    rows = page_rows(condition_types, listed)
+    queryset, rows = listed_pages(condition_types, "hero_image", listed)
     return paginate(request, scope, params, queryset, condition_card, rows=rows)
 
 
@@ -479,13 +487,8 @@ def clinic_massage_type_list(
                 kind="not_found",
             )
         listed &= conditions_table_q(massage_types, select="source", target__in=chosen)
-    queryset = with_conditions_summary(
-        pages_of_types(massage_types, "image")
-        .filter(listed)
-        .defer_streamfields()
-        .order_by(*LISTING_ORDER)
-    )
-    rows = page_rows(massage_types, listed)
+    queryset, rows = listed_pages(massage_types, "image", listed)
+    queryset = with_conditions_summary(queryset)
     card = partial(
         massage_type_card, listing_url=conditions_listing_url(request, params)
     )
